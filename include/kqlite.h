@@ -1,0 +1,129 @@
+/*
+ * kqlite.h -- the whole public API of libkqlite: KQL (the Kusto Query
+ * Language of Microsoft Sentinel / Log Analytics) parsed and run offline.
+ *
+ * Conventions (borrowed from libgit2 and SQLite):
+ *  - Fallible functions return an int: KQLITE_OK (0) or a negative code.
+ *  - Outputs come first; whatever a caller receives through `**out` it
+ *    releases with the matching `_free`/`_close`.
+ *  - No global state: everything hangs off a kqlite_db handle. Several may
+ *    live in one process; a handle is used by one thread at a time.
+ *  - The last error of a handle is kept on the handle (kqlite_errmsg,
+ *    kqlite_errspan) until the next call that can fail.
+ *  - Strings are UTF-8. Borrowed pointers stay valid as stated per call.
+ *
+ * This header compiles alone as C99 or C11 with -pedantic.
+ */
+#ifndef KQLITE_H
+#define KQLITE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KQLITE_VERSION "0.1.0"
+
+/* Result codes. */
+enum kqlite_code {
+	KQLITE_OK = 0,
+	KQLITE_ERROR = -1,    /* generic failure; see kqlite_errmsg */
+	KQLITE_NOMEM = -2,    /* an allocation failed; the handle is still usable */
+	KQLITE_SYNTAX = -3,   /* the query text is not valid KQL */
+	KQLITE_MISUSE = -4,   /* bad argument (NULL handle, out-of-range index) */
+	KQLITE_NOTFOUND = -5, /* no such table or column */
+	KQLITE_LIMIT = -6     /* input exceeds a limit (nesting depth, size) */
+};
+
+/* The KQL scalar types. */
+typedef enum kqlite_type {
+	KQLITE_TYPE_NULL = 0, /* no type (an untyped null) */
+	KQLITE_TYPE_BOOL,
+	KQLITE_TYPE_INT,      /* 32-bit signed */
+	KQLITE_TYPE_LONG,     /* 64-bit signed */
+	KQLITE_TYPE_REAL,     /* IEEE double */
+	KQLITE_TYPE_DECIMAL,  /* parsed as a type name; stored as real */
+	KQLITE_TYPE_STRING,   /* UTF-8 */
+	KQLITE_TYPE_DATETIME, /* 100 ns ticks since 0001-01-01T00:00:00Z */
+	KQLITE_TYPE_TIMESPAN, /* signed 100 ns ticks */
+	KQLITE_TYPE_GUID,     /* 16 bytes */
+	KQLITE_TYPE_DYNAMIC   /* a JSON value */
+} kqlite_type;
+
+/* KQL's name of a type ("long", "datetime"...); never NULL. */
+const char *kqlite_type_name(kqlite_type type);
+
+/* A place in a text: byte offset and length, and the 1-based line and
+ * column (in characters) of its first byte. */
+typedef struct kqlite_span {
+	size_t offset;
+	size_t length;
+	unsigned line;
+	unsigned column;
+} kqlite_span;
+
+/* The library's version string, e.g. "0.1.0". */
+const char *kqlite_version(void);
+
+/* A database: a catalog of tables (the 16 built-in Sentinel/Defender
+ * tables are there from the start, empty) and the last error. */
+typedef struct kqlite_db kqlite_db;
+
+int kqlite_open(kqlite_db **out);
+void kqlite_close(kqlite_db *db);
+
+/* The last error's message ("" if none) and code; the message stays valid
+ * until the next failing call on db. */
+const char *kqlite_errmsg(const kqlite_db *db);
+int kqlite_errcode(const kqlite_db *db);
+
+/* The span of the last error in the text it came from. Returns KQLITE_OK
+ * and fills *out, or KQLITE_NOTFOUND when the error has no position. */
+int kqlite_errspan(const kqlite_db *db, kqlite_span *out);
+
+/* ---- Catalog ---------------------------------------------------------- */
+
+/* Number of tables, and the name of table i (0-based; NULL if out of range).
+ * Names stay valid while db is open and the table exists. */
+size_t kqlite_table_count(const kqlite_db *db);
+const char *kqlite_table_name(const kqlite_db *db, size_t i);
+
+/* Looks a table up by exact name: its index in *index. */
+int kqlite_table_find(const kqlite_db *db, const char *name, size_t *index);
+
+/* Columns of table `table`: their number, and name and type of column `col`. */
+size_t kqlite_table_column_count(const kqlite_db *db, size_t table);
+int kqlite_table_column(const kqlite_db *db, size_t table, size_t col,
+                        const char **name, kqlite_type *type);
+
+/* ---- Syntax ----------------------------------------------------------- */
+
+/* A parsed query: its syntax tree, owned by the caller. */
+typedef struct kqlite_syntax kqlite_syntax;
+
+/* Parses `len` bytes of `text` (need not be NUL-terminated) as a KQL query:
+ * statements (`let`, `set`, `declare query_parameters`) and a final tabular
+ * expression. On error returns KQLITE_SYNTAX (or KQLITE_LIMIT, KQLITE_NOMEM)
+ * with the message and span on db; *out is then NULL. */
+int kqlite_parse(kqlite_db *db, const char *text, size_t len,
+                 kqlite_syntax **out);
+
+/* Prints the tree back as KQL text, normalised (one canonical spacing and
+ * quoting). Returns a NUL-terminated string the caller frees with
+ * kqlite_free, or NULL when out of memory. Parsing the printed text gives
+ * the same tree. */
+char *kqlite_syntax_print(const kqlite_syntax *syntax);
+
+/* Prints the tree as an S-expression (for tests and debugging). */
+char *kqlite_syntax_dump(const kqlite_syntax *syntax);
+
+void kqlite_syntax_free(kqlite_syntax *syntax);
+
+/* Frees memory handed out by kqlite (strings from _print, _dump). */
+void kqlite_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KQLITE_H */

@@ -1,0 +1,493 @@
+/* literal.c -- literal tokens to literal nodes: strings are decoded (the
+ * node holds the value), other literals keep their text and are checked
+ * here so that a bad one is a syntax error with its span. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kql.h"
+#include "kqlite.h"
+#include "parse_int.h"
+#include "strbuf.h"
+#include "types.h"
+
+static ast *fail(parser *p, uint32_t off, uint32_t len, const char *msg)
+{
+	diag_set(p->d, KQLITE_SYNTAX, off, len, "%s", msg);
+	p->failed = true;
+	return NULL;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void put_utf8(strbuf *b, uint32_t cp)
+{
+	char u[4];
+	if (cp < 0x80) {
+		sb_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, u, 4);
+	}
+}
+
+/* Decodes one string token (without an h prefix) onto b. Returns the
+ * offset of a bad escape, or -1 when all is well. */
+static long decode_string(const char *s, uint32_t len, int sub, strbuf *b)
+{
+	if (sub & STR_MULTILINE) {
+		sb_add(b, s + 3, len - 6);
+		return -1;
+	}
+	if (sub & STR_VERBATIM) {
+		char q = s[1];
+		for (uint32_t i = 2; i + 1 < len; i++) {
+			sb_addc(b, s[i]);
+			if (s[i] == q)
+				i++; /* a doubled quote stands for one */
+		}
+		return -1;
+	}
+	for (uint32_t i = 1; i + 1 < len; i++) {
+		char c = s[i];
+		if (c != '\\') {
+			sb_addc(b, c);
+			continue;
+		}
+		char e = s[++i];
+		switch (e) {
+		case '\\': case '"': case '\'': case '/': case '?': sb_addc(b, e); break;
+		case 'n': sb_addc(b, '\n'); break;
+		case 'r': sb_addc(b, '\r'); break;
+		case 't': sb_addc(b, '\t'); break;
+		case 'a': sb_addc(b, '\a'); break;
+		case 'b': sb_addc(b, '\b'); break;
+		case 'f': sb_addc(b, '\f'); break;
+		case 'v': sb_addc(b, '\v'); break;
+		case '0': sb_addc(b, '\0'); break;
+		case 'x': {
+			int h1 = i + 1 < len - 1 ? hexval(s[i + 1]) : -1;
+			int h2 = i + 2 < len - 1 ? hexval(s[i + 2]) : -1;
+			if (h1 < 0 || h2 < 0)
+				return (long)i - 1;
+			put_utf8(b, (uint32_t)(h1 * 16 + h2));
+			i += 2;
+			break;
+		}
+		case 'u': {
+			uint32_t cp = 0;
+			for (int k = 1; k <= 4; k++) {
+				int h = i + k < len - 1 ? hexval(s[i + k]) : -1;
+				if (h < 0)
+					return (long)i - 1;
+				cp = cp * 16 + (uint32_t)h;
+			}
+			i += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < len - 1 && s[i + 1] == '\\' &&
+			    s[i + 2] == 'u') {
+				uint32_t lo = 0;
+				bool ok = true;
+				for (int k = 3; k <= 6; k++) {
+					int h = hexval(s[i + k]);
+					ok = ok && h >= 0;
+					lo = lo * 16 + (uint32_t)(h < 0 ? 0 : h);
+				}
+				if (ok && lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					i += 6;
+				}
+			}
+			put_utf8(b, cp);
+			break;
+		}
+		default:
+			return (long)i - 1;
+		}
+	}
+	return -1;
+}
+
+static ast *string_onto(parser *p, ast *n, strbuf *b, lex_token t)
+{
+	const char *s = p->src + t.off;
+	uint32_t len = t.len;
+	if (t.sub & STR_OBFUSCATED) {
+		s++;
+		len--;
+	}
+	long bad = decode_string(s, len, t.sub, b);
+	if (bad >= 0) {
+		uint32_t at = t.off + (uint32_t)bad + ((t.sub & STR_OBFUSCATED) ? 1 : 0);
+		sb_free(b);
+		return fail(p, at, 2, "invalid escape sequence in string (use \\\\ for a backslash, or a verbatim @\"...\" string)");
+	}
+	if (b->oom) {
+		sb_free(b);
+		diag_set_nospan(p->d, KQLITE_NOMEM, "out of memory while parsing");
+		p->failed = true;
+		return NULL;
+	}
+	char *text = arena_strndup(p->a, b->s ? b->s : "", b->len);
+	uint32_t tlen = (uint32_t)b->len;
+	sb_free(b);
+	if (!text) {
+		diag_set_nospan(p->d, KQLITE_NOMEM, "out of memory while parsing");
+		p->failed = true;
+		return NULL;
+	}
+	n->text = text;
+	n->tlen = tlen;
+	if (t.sub & STR_OBFUSCATED)
+		n->flags |= LIT_OBFUSCATED;
+	return n;
+}
+
+ast *mk_string(parser *p, lex_token t)
+{
+	ast *n = nd(p, A_LITERAL, t);
+	if (!n)
+		return NULL;
+	n->op = KQLITE_TYPE_STRING;
+	strbuf b;
+	sb_init(&b);
+	return string_onto(p, n, &b, t);
+}
+
+/* "a" "b" is one string "ab". */
+ast *mk_string_cat(parser *p, ast *s, lex_token t)
+{
+	if (!s)
+		return NULL;
+	strbuf b;
+	sb_init(&b);
+	sb_add(&b, s->text, s->tlen);
+	endat(s, t);
+	return string_onto(p, s, &b, t);
+}
+
+/* ---- checks of literal bodies ------------------------------------------ */
+
+static bool parse_int64(const char *s, size_t len, bool allow_sign)
+{
+	size_t i = 0;
+	bool neg = false;
+	if (allow_sign && i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (i + 2 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+		i += 2;
+		if (len - i > 16)
+			return false;
+		for (; i < len; i++)
+			if (hexval(s[i]) < 0)
+				return false;
+		return true;
+	}
+	if (i == len)
+		return false;
+	uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (lim - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	return true;
+}
+
+static bool parse_real(const char *s, size_t len)
+{
+	char buf[64];
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	const char *w = buf + (buf[0] == '+' || buf[0] == '-');
+	if (!strcmp(w, "nan") || !strcmp(w, "inf"))
+		return true;
+	for (size_t i = 0; i < len; i++)
+		if (!strchr("0123456789.eE+-", buf[i]))
+			return false;
+	char *end;
+	errno = 0;
+	(void)strtod(buf, &end);
+	return *end == '\0' && end != buf;
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && strchr(" \t\r\n", (*s)[0]))
+		(*s)++, (*len)--;
+	while (*len && strchr(" \t\r\n", (*s)[*len - 1]))
+		(*len)--;
+}
+
+/* The body of a quoted literal, decoded into an arena copy. */
+static bool unquote(parser *p, const char **s, size_t *len)
+{
+	if (*len < 2 || ((*s)[0] != '"' && (*s)[0] != '\'' && (*s)[0] != '@'))
+		return true;
+	strbuf b;
+	sb_init(&b);
+	int sub = (*s)[0] == '@' ? STR_VERBATIM : STR_PLAIN;
+	if (decode_string(*s, (uint32_t)*len, sub, &b) >= 0 || b.oom) {
+		sb_free(&b);
+		return false;
+	}
+	char *copy = arena_strndup(p->a, b.s ? b.s : "", b.len);
+	*len = b.len;
+	sb_free(&b);
+	*s = copy;
+	return copy != NULL;
+}
+
+static bool typed_body_ok(parser *p, kqlite_type ty, const char *s, size_t len)
+{
+	int64_t ticks;
+	unsigned char g[16];
+	switch (ty) {
+	case KQLITE_TYPE_BOOL:
+		return (len == 4 && !memcmp(s, "true", 4)) || (len == 5 && !memcmp(s, "false", 5)) ||
+		       (len == 1 && (s[0] == '0' || s[0] == '1'));
+	case KQLITE_TYPE_INT:
+	case KQLITE_TYPE_LONG:
+		return parse_int64(s, len, true);
+	case KQLITE_TYPE_REAL:
+	case KQLITE_TYPE_DECIMAL:
+		return parse_real(s, len);
+	case KQLITE_TYPE_DATETIME:
+		return unquote(p, &s, &len) && datetime_parse(s, len, &ticks);
+	case KQLITE_TYPE_TIMESPAN:
+		return unquote(p, &s, &len) && timespan_parse(s, len, &ticks);
+	case KQLITE_TYPE_GUID:
+		return unquote(p, &s, &len) && guid_parse(s, len, g);
+	default:
+		return false;
+	}
+}
+
+/* ---- dynamic(...) bodies: JSON, plus KQL's quotes and typed literals ---- */
+
+typedef struct jscan {
+	const char *s, *e;
+	int depth;
+} jscan;
+
+static void jws(jscan *j)
+{
+	while (j->s < j->e && strchr(" \t\r\n", *j->s))
+		j->s++;
+}
+
+static bool jvalue(jscan *j);
+
+static bool jstring(jscan *j)
+{
+	const char *s = j->s;
+	bool verbatim = false;
+	if ((*s == 'h' || *s == 'H') && s + 1 < j->e && (s[1] == '"' || s[1] == '\'' || s[1] == '@'))
+		s++;
+	if (*s == '@') {
+		verbatim = true;
+		s++;
+	}
+	if (s >= j->e || (*s != '"' && *s != '\''))
+		return false;
+	char q = *s++;
+	while (s < j->e) {
+		if (*s == q) {
+			if (verbatim && s + 1 < j->e && s[1] == q) {
+				s += 2;
+				continue;
+			}
+			j->s = s + 1;
+			return true;
+		}
+		if (*s == '\\' && !verbatim)
+			s++;
+		s++;
+	}
+	return false;
+}
+
+static bool jlist(jscan *j, char close, bool object)
+{
+	j->s++; /* the opening bracket */
+	if (++j->depth > 128)
+		return false;
+	jws(j);
+	if (j->s < j->e && *j->s == close) {
+		j->s++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		jws(j);
+		if (object) {
+			if (!jstring(j))
+				return false;
+			jws(j);
+			if (j->s >= j->e || *j->s != ':')
+				return false;
+			j->s++;
+			jws(j);
+		}
+		if (!jvalue(j))
+			return false;
+		jws(j);
+		if (j->s >= j->e)
+			return false;
+		if (*j->s == close) {
+			j->s++;
+			j->depth--;
+			return true;
+		}
+		if (*j->s != ',')
+			return false;
+		j->s++;
+	}
+}
+
+static bool jvalue(jscan *j)
+{
+	jws(j);
+	if (j->s >= j->e)
+		return false;
+	char c = *j->s;
+	if (c == '{')
+		return jlist(j, '}', true);
+	if (c == '[')
+		return jlist(j, ']', false);
+	if (c == '"' || c == '\'' || c == '@')
+		return jstring(j);
+	if (c == '-' || c == '+' || (c >= '0' && c <= '9') || c == '.') {
+		const char *st = j->s;
+		j->s++;
+		while (j->s < j->e && (strchr("0123456789.eE+-", *j->s) ||
+		                       (*j->s >= 'a' && *j->s <= 'z'))) /* 1d, 2h: timespans */
+			j->s++;
+		return j->s > st;
+	}
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+		if ((c == 'h' || c == 'H') && j->s + 1 < j->e && strchr("\"'@", j->s[1]))
+			return jstring(j);
+		const char *w = j->s;
+		while (j->s < j->e && ((*j->s >= 'a' && *j->s <= 'z') || (*j->s >= 'A' && *j->s <= 'Z') ||
+		                       (*j->s >= '0' && *j->s <= '9') || *j->s == '_'))
+			j->s++;
+		size_t n = (size_t)(j->s - w);
+		if ((n == 4 && (!memcmp(w, "true", 4) || !memcmp(w, "null", 4))) ||
+		    (n == 5 && !memcmp(w, "false", 5)))
+			return true;
+		jws(j);
+		if (j->s < j->e && *j->s == '(') { /* datetime(...), guid(...) */
+			int d = 0;
+			while (j->s < j->e) {
+				if (*j->s == '(')
+					d++;
+				else if (*j->s == ')' && --d == 0) {
+					j->s++;
+					return true;
+				}
+				j->s++;
+			}
+		}
+		return false;
+	}
+	return false;
+}
+
+static bool dynamic_ok(const char *s, size_t len)
+{
+	jscan j = {s, s + len, 0};
+	jws(&j);
+	if (j.s == j.e)
+		return false;
+	if (!jvalue(&j))
+		return false;
+	jws(&j);
+	return j.s == j.e;
+}
+
+ast *mk_literal(parser *p, int code, lex_token t)
+{
+	ast *n = nd(p, A_LITERAL, t);
+	if (!n)
+		return NULL;
+	const char *s = p->src + t.off;
+	n->text = s;
+	n->tlen = t.len;
+	int64_t ticks;
+	switch (code) {
+	case TK_LONG:
+		n->op = KQLITE_TYPE_LONG;
+		if (!parse_int64(s, t.len, false))
+			return fail(p, t.off, t.len, "integer literal is out of range for long");
+		return n;
+	case TK_REAL:
+		n->op = KQLITE_TYPE_REAL;
+		if (!parse_real(s, t.len))
+			return fail(p, t.off, t.len, "invalid real literal");
+		return n;
+	case TK_TIMESPAN:
+		n->op = KQLITE_TYPE_TIMESPAN;
+		if (!timespan_parse(s, t.len, &ticks))
+			return fail(p, t.off, t.len, "timespan literal is out of range");
+		return n;
+	case TK_TRUE:
+	case TK_FALSE:
+		n->op = KQLITE_TYPE_BOOL;
+		return n;
+	case TK_DYNLIT:
+	case TK_TYPEDLIT: {
+		const char *lp = memchr(s, '(', t.len);
+		const char *body = lp + 1;
+		size_t blen = (size_t)(s + t.len - 1 - body);
+		trim(&body, &blen);
+		n->op = (uint16_t)t.sub;
+		n->flags |= LIT_TYPED;
+		if (blen == 4 && !memcmp(body, "null", 4)) {
+			n->flags |= LIT_NULL;
+			return n;
+		}
+		if (code == TK_DYNLIT) {
+			if (!dynamic_ok(body, blen))
+				return fail(p, t.off, t.len, "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)");
+			return n;
+		}
+		if (!typed_body_ok(p, (kqlite_type)t.sub, body, blen)) {
+			if (p->failed)
+				return NULL;
+			char msg[96];
+			snprintf(msg, sizeof(msg), "invalid %s literal", kqlite_type_name((kqlite_type)t.sub));
+			return fail(p, t.off, t.len, msg);
+		}
+		return n;
+	}
+	default:
+		return fail(p, t.off, t.len, "unexpected literal");
+	}
+}

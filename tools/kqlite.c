@@ -1,0 +1,201 @@
+/* kqlite.c -- the kqlite command: checks queries now; runs them and hosts
+ * the REPL as the engine lands. Uses only the public header. The command
+ * line is the contract in CLI.md: subcommands first, `--` ends options. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kqlite.h"
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+	"usage: kqlite check --syntax-only FILE...\n"
+	"       kqlite --help | --version\n"
+	"\n"
+	"libkqlite parses KQL (the Kusto Query Language of Microsoft Sentinel and\n"
+	"Log Analytics) offline.\n"
+	"\n"
+	"Subcommands:\n"
+	"  check --syntax-only FILE...   check that each FILE holds one syntactically\n"
+	"                                valid KQL query; prints 'FILE: ok' or the\n"
+	"                                diagnostic, then 'N ok, N failed'.\n"
+	"                                Exit 0 only when every file passes.\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help                    show this help\n"
+	"  --version                     print the version\n"
+	"  --                            end of options (later arguments are files)\n"
+	"\n"
+	"Example:\n"
+	"  kqlite check --syntax-only examples/*.kql\n"
+	"\n"
+	"Not supported yet: binding names and types (check without --syntax-only),\n"
+	"loading data, running queries (-q, -f), the REPL, kqlite test, kqlite load.\n"
+	"\n"
+	"Exit codes: 0 success, 1 a check failed, 2 bad usage or unreadable file.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "kqlite: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'kqlite --help'.\n");
+	return EXIT_USAGE;
+}
+
+/* Reads a whole file; NULL (with errno) on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n < cap) {
+			if (ferror(f)) {
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		char *bigger = cap < ((size_t)-1) / 2 ? realloc(buf, cap * 2) : NULL;
+		if (!bigger) {
+			free(buf);
+			buf = NULL;
+			errno = ENOMEM;
+			break;
+		}
+		buf = bigger;
+		cap *= 2;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* SOURCE:LINE:COL: error: MESSAGE, the line, and a caret under the span. */
+static void print_diagnostic(FILE *out, const char *source, const char *text, size_t len,
+                             const kqlite_db *db)
+{
+	kqlite_span sp;
+	if (kqlite_errspan(db, &sp) != KQLITE_OK) {
+		fprintf(out, "%s: error: %s\n", source, kqlite_errmsg(db));
+		return;
+	}
+	fprintf(out, "%s:%u:%u: error: %s\n", source, sp.line, sp.column, kqlite_errmsg(db));
+	size_t start = sp.offset > len ? len : sp.offset;
+	while (start > 0 && text[start - 1] != '\n')
+		start--;
+	size_t end = start;
+	while (end < len && text[end] != '\n' && text[end] != '\r')
+		end++;
+	fprintf(out, "  %.*s\n  ", (int)(end - start), text + start);
+	for (size_t i = start; i < sp.offset && i < end; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c & 0xC0) == 0x80)
+			continue; /* one column per character */
+		fputc(c == '\t' ? '\t' : ' ', out);
+	}
+	fputc('^', out);
+	size_t chars = 0;
+	for (size_t i = sp.offset + 1; i < sp.offset + sp.length && i < end; i++)
+		if (((unsigned char)text[i] & 0xC0) != 0x80)
+			chars++;
+	for (size_t i = 0; i < chars; i++)
+		fputc('~', out);
+	fputc('\n', out);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	bool syntax_only = false, options_done = false;
+	int nfiles = 0;
+	char **files = calloc((size_t)argc + 1, sizeof(*files));
+	if (!files)
+		return EXIT_USAGE;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!options_done && !strcmp(a, "--")) {
+			options_done = true;
+		} else if (!options_done && !strcmp(a, "--syntax-only")) {
+			syntax_only = true;
+		} else if (!options_done && (!strcmp(a, "--runnable") || !strcmp(a, "--data"))) {
+			free(files);
+			return usage_error("check %s: not supported yet (needs the binder and the loaders)", a);
+		} else if (!options_done && a[0] == '-' && a[1] != '\0') {
+			free(files);
+			return usage_error("check: unknown option '%s'", a);
+		} else {
+			files[nfiles++] = argv[i];
+		}
+	}
+	if (!syntax_only) {
+		free(files);
+		return usage_error("%s", "check: binding names and types is not supported yet; use 'kqlite check --syntax-only FILE...'");
+	}
+	if (nfiles == 0) {
+		free(files);
+		return usage_error("%s", "check: no FILE given");
+	}
+	kqlite_db *db;
+	if (kqlite_open(&db) != KQLITE_OK) {
+		free(files);
+		fprintf(stderr, "kqlite: out of memory\n");
+		return EXIT_USAGE;
+	}
+	int ok = 0, failed = 0, unreadable = 0;
+	for (int i = 0; i < nfiles; i++) {
+		size_t len;
+		char *text = read_file(files[i], &len);
+		if (!text) {
+			fprintf(stderr, "%s: error: cannot read: %s\n", files[i], strerror(errno));
+			unreadable++;
+			failed++;
+			continue;
+		}
+		kqlite_syntax *syn;
+		if (kqlite_parse(db, text, len, &syn) == KQLITE_OK) {
+			printf("%s: ok\n", files[i]);
+			kqlite_syntax_free(syn);
+			ok++;
+		} else {
+			fflush(stdout);
+			print_diagnostic(stderr, files[i], text, len, db);
+			failed++;
+		}
+		free(text);
+	}
+	printf("%d ok, %d failed\n", ok, failed);
+	kqlite_close(db);
+	free(files);
+	if (unreadable)
+		return EXIT_USAGE;
+	return failed ? EXIT_FAIL : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kqlite %s\n", kqlite_version());
+		return 0;
+	}
+	if (!strcmp(argv[1], "test") || !strcmp(argv[1], "load"))
+		return usage_error("%s: not supported yet (needs the engine and the loaders)", argv[1]);
+	return usage_error("'%s': running queries and loading data are not supported yet; see --help", argv[1]);
+}
