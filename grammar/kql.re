@@ -62,6 +62,11 @@ static const unsigned char *match_paren(const unsigned char *p, const unsigned c
 	int depth = 1;
 	while (p < lim) {
 		unsigned char c = *p;
+		if (c == '/' && p + 1 < lim && p[1] == '/') {
+			while (p < lim && *p != '\n')
+				p++;
+			continue;
+		}
 		if (c == '"' || c == '\'' || (c == '@' && p + 1 < lim && (p[1] == '"' || p[1] == '\''))) {
 			p = skip_string(p, lim);
 			if (!p)
@@ -169,7 +174,10 @@ again:
 	re2c:yyfill:enable = 0;
 	re2c:eof = 0;
 
-	ws = [ \t\r\n\f\v]+ | "\xC2\xA0" | "\xEF\xBB\xBF" | "\xE2\x80\x8B";
+	/* Unicode spaces (NBSP, U+2000-U+200B, U+2028/9, U+202F, U+205F, U+3000)
+	 * and the BOM are spaces too: they come with queries pasted from pages. */
+	ws = [ \t\r\n\f\v]+ | "\xC2\xA0" | "\xEF\xBB\xBF" | "\xE2\x80" [\x80-\x8B\xA8\xA9\xAF]
+	   | "\xE2\x81\x9F" | "\xE3\x80\x80";
 	id = [A-Za-z_$][A-Za-z0-9_]*;
 	dq = ["] ([^"\\\n] | "\\" [^\n])* ["];
 	sq = ['] ([^'\\\n] | "\\" [^\n])* ['];

@@ -290,6 +290,7 @@ expr(A) ::= PLUS(T) expr(E). [UNARY] { A = with_op(ndk(p, A_UNARY, T, 1, E), OP_
 expr(A) ::= expr(L) DOT name(N). { A = cover(named_from(ndn(p, A_MEMBER, 1, L), N), N); }
 expr(A) ::= expr(L) BRACKETNAME(T). { A = named(p, endat(ndn(p, A_MEMBER, 1, L), T), T); }
 expr(A) ::= expr(L) LBRACKET expr(I) RBRACKET(E). { A = endat(ndn(p, A_INDEX, 2, L, I), E); }
+expr(A) ::= expr(L) DOT LBRACKET expr(I) RBRACKET(E). { A = endat(ndn(p, A_INDEX, 2, L, I), E); }
 expr(A) ::= expr(L) DOT name(N) LP RP(E). { A = mk_method(p, L, N, NULL, E); }
 expr(A) ::= expr(L) DOT name(N) LP args(G) RP(E). { A = mk_method(p, L, N, G, E); }
 expr(A) ::= name(N). { A = N; }

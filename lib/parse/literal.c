@@ -296,10 +296,38 @@ typedef struct jscan {
 	int depth;
 } jscan;
 
+/* Length of a Unicode space (as the scanner counts them) at s, or 0. */
+static int uspace(const char *s, const char *e)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (e - s >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+		return 2;
+	if (e - s >= 3 && u[0] == 0xE2 && u[1] == 0x80 &&
+	    ((u[2] >= 0x80 && u[2] <= 0x8B) || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+		return 3;
+	if (e - s >= 3 && ((u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) ||
+	                   (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ||
+	                   (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)))
+		return 3;
+	return 0;
+}
+
 static void jws(jscan *j)
 {
-	while (j->s < j->e && strchr(" \t\r\n", *j->s))
-		j->s++;
+	for (;;) {
+		for (int n; j->s < j->e;) {
+			if (strchr(" \t\r\n\f\v", *j->s))
+				j->s++;
+			else if ((n = uspace(j->s, j->e)) > 0)
+				j->s += n;
+			else
+				break;
+		}
+		if (j->e - j->s < 2 || j->s[0] != '/' || j->s[1] != '/')
+			return;
+		while (j->s < j->e && *j->s != '\n') /* a comment */
+			j->s++;
+	}
 }
 
 static bool jvalue(jscan *j);
@@ -381,8 +409,21 @@ static bool jvalue(jscan *j)
 		return jlist(j, '}', true);
 	if (c == '[')
 		return jlist(j, ']', false);
-	if (c == '"' || c == '\'' || c == '@')
-		return jstring(j);
+	if (c == '"' || c == '\'' || c == '@') {
+		if (!jstring(j))
+			return false;
+		for (;;) { /* "a" "b" is one string, in here as outside */
+			const char *save = j->s;
+			jws(j);
+			if (j->s < j->e && (*j->s == '"' || *j->s == '\'' || *j->s == '@')) {
+				if (!jstring(j))
+					return false;
+				continue;
+			}
+			j->s = save;
+			return true;
+		}
+	}
 	if (c == '-' || c == '+' || (c >= '0' && c <= '9') || c == '.') {
 		const char *st = j->s;
 		j->s++;
