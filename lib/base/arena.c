@@ -13,7 +13,7 @@ struct arena_chunk {
 };
 
 enum { ARENA_MIN = 4096, ARENA_MAX = 1 << 20 };
-#define ALIGN (sizeof(max_align_t))
+#define ALIGN (_Alignof(max_align_t))
 
 void arena_init(arena *a)
 {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# dev.sh -- the one entry point: installs what is missing (Debian 12; as
+# root, or with sudo), builds, and runs.
+#   bash dev.sh demo    release build; checks the example queries
+#   bash dev.sh test    sanitizer build (-Werror, ASan, UBSan); every test
+#   bash dev.sh bench   release build; benchmarks (bench/corpus.sh DIR for a corpus)
+#   bash dev.sh fuzz [SECONDS]   clang/libFuzzer build; fuzzes the parser
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+PKGS=(build-essential meson ninja-build re2c lemon pkg-config python3
+      libxxhash-dev libcmocka-dev)
+FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
+
+ensure_packages() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    echo "dev.sh: installing ${missing[*]}" >&2
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+setup() { # setup DIR [meson options...]
+    local dir=$1
+    shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@" >/dev/null
+    fi
+    ninja -C "$dir" >/dev/null
+}
+
+case "${1:-demo}" in
+demo)
+    ensure_packages "${PKGS[@]}"
+    setup build
+    build/tools/kqlite check --syntax-only examples/*.kql
+    ;;
+test)
+    ensure_packages "${PKGS[@]}"
+    setup build-test -Dbuildtype=debug -Doptimization=1 -Dwerror=true \
+        -Db_sanitize=address,undefined \
+        -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
+    status=0
+    meson test -C build-test --print-errorlogs >build-test/meson-test.out 2>&1 || status=$?
+    grep -E '^ *[0-9]+/[0-9]+ ' build-test/meson-test.out | awk '!seen[$0]++' || true
+    python3 tests/summarize.py build-test/meson-logs/testlog.json || status=1
+    exit "$status"
+    ;;
+bench)
+    ensure_packages "${PKGS[@]}"
+    setup build
+    build/bench/bench_parse examples/*.kql tests/queries/*.kql
+    ;;
+fuzz)
+    ensure_packages "${PKGS[@]}" "${FUZZ_PKGS[@]}"
+    CC=clang-14 setup build-fuzz -Dfuzz=true -Dtests=false -Dbench=false \
+        -Dbuildtype=debug -Doptimization=1 -Db_lundef=false \
+        -Db_sanitize=address,undefined
+    mkdir -p build-fuzz/corpus-parse
+    build-fuzz/fuzz/fuzz_parse -max_total_time="${2:-600}" -max_len=4096 \
+        -dict=fuzz/kql.dict build-fuzz/corpus-parse fuzz/corpus/parse
+    ;;
+*)
+    echo "usage: bash dev.sh demo|test|bench|fuzz [SECONDS]" >&2
+    exit 2
+    ;;
+esac
