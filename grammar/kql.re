@@ -8,6 +8,7 @@
 #include "kql.h"
 #include "lex.h"
 #include "kqlite.h"
+#include "types.h"
 
 void lex_init(lexer *lx, const char *src, size_t len, diag *d)
 {
@@ -106,6 +107,12 @@ static int scan_typed(lexer *lx, const unsigned char *start, const unsigned char
 	                  (*we >= '0' && *we <= '9') || *we == '_' || *we == '$'))
 		we++;
 	bool namey = b < e && ((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') || *b == '_' || *b == '$');
+	unsigned char g[16];
+	const unsigned char *ge = e;
+	while (ge > b && (ge[-1] == ' ' || ge[-1] == '\t' || ge[-1] == '\r' || ge[-1] == '\n'))
+		ge--;
+	if (namey && type == KQLITE_TYPE_GUID && guid_parse((const char *)b, (size_t)(ge - b), g))
+		namey = false; /* guid(a1b2c3d4-...) is a literal that starts with a letter */
 	if (namey && !word_is(b, we, "null") && !word_is(b, we, "true") && !word_is(b, we, "false") &&
 	    !word_is(b, we, "nan") && !word_is(b, we, "inf")) {
 		t->len = (uint32_t)(word_end - start);

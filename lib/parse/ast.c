@@ -222,10 +222,20 @@ ast *mk_type(parser *p, ast *name)
 		return NULL;
 	kqlite_type ty;
 	if (!type_from_name(name->text, name->tlen, &ty)) {
-		diag_set(p->d, KQLITE_SYNTAX, name->off, name->len,
-		         "unknown type '%.*s' (expected bool, int, long, real, decimal, string, "
-		         "datetime, timespan, guid or dynamic)",
-		         (int)name->tlen, name->text);
+		static const char *const types[] = {"bool", "int", "long", "real", "decimal", "string",
+		                                    "datetime", "timespan", "guid", "dynamic"};
+		const char *near = NULL;
+		for (size_t i = 0; i < sizeof(types) / sizeof(*types) && !near; i++)
+			if (diag_edit_distance(name->text, name->tlen, types[i], strlen(types[i]), 2) <= 2)
+				near = types[i];
+		if (near)
+			diag_set(p->d, KQLITE_SYNTAX, name->off, name->len,
+			         "unknown type '%.*s'; did you mean '%s'?", (int)name->tlen, name->text, near);
+		else
+			diag_set(p->d, KQLITE_SYNTAX, name->off, name->len,
+			         "unknown type '%.*s' (expected bool, int, long, real, decimal, string, "
+			         "datetime, timespan, guid or dynamic)",
+			         (int)name->tlen, name->text);
 		p->failed = true;
 		return NULL;
 	}

@@ -77,7 +77,14 @@ static void describe(const parser *p, int code, lex_token t, char *buf, size_t s
 		snprintf(buf, size, "end of query");
 		return;
 	}
-	if (t.len > 0 && t.len <= 40 && code != TK_STRING && code != TK_DYNLIT) {
+	if (code == TK_STRING) {
+		if (t.len <= 40)
+			snprintf(buf, size, "string %.*s", (int)t.len, p->src + t.off);
+		else
+			snprintf(buf, size, "string %.*s...", 37, p->src + t.off);
+		return;
+	}
+	if (t.len > 0 && t.len <= 40 && code != TK_DYNLIT) {
 		snprintf(buf, size, "'%.*s'", (int)t.len, p->src + t.off);
 		return;
 	}
@@ -191,6 +198,19 @@ void parse_syntax_error(parser *p, int code, lex_token t, const int *exp, int n)
 			diag_set(p->d, KQLITE_SYNTAX, off, 0, "unexpected end of query; expected %s", want);
 		else
 			diag_set(p->d, KQLITE_SYNTAX, off, 0, "unexpected end of query");
+		return;
+	}
+	if (p->prev_code == TK_SEMI && !starts_expression(code)) {
+		diag_set(p->d, KQLITE_SYNTAX, off, len, "unexpected %s; expected a statement after ';'", what);
+		return;
+	}
+	bool ends_statement = n > 0;
+	for (int i = 0; i < n; i++)
+		ends_statement = ends_statement && (exp[i] == TK_SEMI || exp[i] == TK_PIPE);
+	if (ends_statement) {
+		/* lemon reduced up to a whole statement: the text before was complete */
+		diag_set(p->d, KQLITE_SYNTAX, off, len,
+		         "unexpected %s after a complete expression; expected ',', '|' or ';' before it", what);
 		return;
 	}
 	if (want[0])
