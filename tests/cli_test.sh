@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# cli_test.sh KQLITE -- the command line as CLI.md specifies it: output
+# lines, diagnostics with a caret, the closing count and the exit codes.
+set -u
+kq=${1:?usage: cli_test.sh PATH_TO_KQLITE}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+check() { # check NAME CONDITION...
+    local name=$1
+    shift
+    if "$@"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL: $name" >&2
+    fi
+}
+
+run() { # run ARGS... : sets out, err, rc
+    out=$("$kq" "$@" 2>"$tmp/err") && rc=0 || rc=$?
+    err=$(cat "$tmp/err")
+}
+
+printf 'SecurityAlert\n| where ProductName == "Defender for IoT"\n' >"$tmp/good.kql"
+printf 'SecurityAlert\n| wher ProductName == "x"\n' >"$tmp/bad.kql"
+printf 'T | where x == 1\n' >"$tmp/-dash.kql"
+
+run --help
+check "--help exits 0" [ "$rc" -eq 0 ]
+check "--help lists check" grep -q "check --syntax-only FILE" <<<"$out"
+check "--help has an example" grep -q "Example" <<<"$out"
+run -h
+check "-h is --help" [ "$rc" -eq 0 ]
+run --version
+check "--version" grep -Eq '^kqlite [0-9]+\.[0-9]+\.[0-9]+$' <<<"$out"
+run
+check "no arguments is usage (2)" [ "$rc" -eq 2 ]
+
+run check --syntax-only "$tmp/good.kql"
+check "good file exits 0" [ "$rc" -eq 0 ]
+check "good file prints FILE: ok" grep -qx "$tmp/good.kql: ok" <<<"$out"
+check "closing count" [ "$(tail -n 1 <<<"$out")" = "1 ok, 0 failed" ]
+
+run check --syntax-only "$tmp/good.kql" "$tmp/bad.kql"
+check "a failing file exits 1" [ "$rc" -eq 1 ]
+check "count with a failure" [ "$(tail -n 1 <<<"$out")" = "1 ok, 1 failed" ]
+check "diagnostic is FILE:LINE:COL: error: MESSAGE" \
+    grep -qx "$tmp/bad.kql:2:3: error: unknown tabular operator 'wher'; did you mean 'where'?" <<<"$err"
+check "diagnostic shows the line" grep -qx '  | wher ProductName == "x"' <<<"$err"
+check "caret under the span" grep -qx '    ^~~~' <<<"$err"
+check "diagnostics go to stderr only" [ "$(grep -c error <<<"$out")" -eq 0 ]
+
+run check --syntax-only "$tmp/missing.kql"
+check "unreadable file exits 2" [ "$rc" -eq 2 ]
+check "unreadable file is named" grep -q "missing.kql: error: cannot read" <<<"$err"
+
+run check --syntax-only -- "$tmp/-dash.kql"
+check "-- ends options" [ "$rc" -eq 0 ]
+run check --syntax-only --bogus "$tmp/good.kql"
+check "unknown option exits 2" [ "$rc" -eq 2 ]
+run check --syntax-only
+check "check without files exits 2" [ "$rc" -eq 2 ]
+run check "$tmp/good.kql"
+check "binding says not supported yet" [ "$rc" -eq 2 ]
+check "binding message" grep -q "not supported yet" <<<"$err"
+run -q "print 1"
+check "running queries says not supported yet" grep -q "not supported yet" <<<"$err"
+check "running queries exits 2" [ "$rc" -eq 2 ]
+
+# A diagnostic's column counts characters, not bytes.
+printf 'print s = "\xc3\xa9\xc3\xa9", t = )\n' >"$tmp/utf8.kql"
+run check --syntax-only "$tmp/utf8.kql"
+check "column counts characters" grep -q "utf8.kql:1:21: error" <<<"$err"
+
+# The examples shipped with the project all pass.
+run check --syntax-only ../examples/*.kql
+check "examples pass" [ "$rc" -eq 0 ]
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
