@@ -48,7 +48,8 @@ typedef enum kqlite_type {
 	KQLITE_TYPE_DATETIME, /* 100 ns ticks since 0001-01-01T00:00:00Z */
 	KQLITE_TYPE_TIMESPAN, /* signed 100 ns ticks */
 	KQLITE_TYPE_GUID,     /* 16 bytes */
-	KQLITE_TYPE_DYNAMIC   /* a JSON value */
+	KQLITE_TYPE_DYNAMIC,  /* a JSON value */
+	KQLITE_TYPE_UNKNOWN   /* in a schema: known only when the query runs */
 } kqlite_type;
 
 /* KQL's name of a type ("long", "datetime"...); never NULL. */
@@ -119,6 +120,35 @@ char *kqlite_syntax_print(const kqlite_syntax *syntax);
 char *kqlite_syntax_dump(const kqlite_syntax *syntax);
 
 void kqlite_syntax_free(kqlite_syntax *syntax);
+
+/* ---- Prepared queries ------------------------------------------------- */
+
+/* A query parsed and bound against the catalog: names resolved, types
+ * checked, the output schema known. */
+typedef struct kqlite_stmt kqlite_stmt;
+
+/* Parses and binds. On error returns KQLITE_SYNTAX (not valid KQL),
+ * KQLITE_ERROR (an unknown name, a type mismatch...), KQLITE_LIMIT or
+ * KQLITE_NOMEM, with the message and span on db; *out is then NULL.
+ * A valid query prepares even when the engine cannot run all of it yet:
+ * see kqlite_stmt_unsupported. */
+int kqlite_prepare(kqlite_db *db, const char *text, size_t len, kqlite_stmt **out);
+
+/* The result's columns. Names stay valid until kqlite_finalize. A column
+ * whose type depends on the data is KQLITE_TYPE_UNKNOWN. */
+size_t kqlite_stmt_column_count(const kqlite_stmt *stmt);
+const char *kqlite_stmt_column_name(const kqlite_stmt *stmt, size_t i);
+kqlite_type kqlite_stmt_column_type(const kqlite_stmt *stmt, size_t i);
+
+/* 1 when the query may produce columns besides those listed (after
+ * `evaluate bag_unpack` or `pivot`), else 0. */
+int kqlite_stmt_schema_is_open(const kqlite_stmt *stmt);
+
+/* What the engine cannot run yet, as "not supported yet: ...", with its
+ * span in *span if span is not NULL; NULL when everything can run. */
+const char *kqlite_stmt_unsupported(const kqlite_stmt *stmt, kqlite_span *span);
+
+void kqlite_finalize(kqlite_stmt *stmt);
 
 /* Frees memory handed out by kqlite (strings from _print, _dump). */
 void kqlite_free(void *ptr);

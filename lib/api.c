@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind.h"
 #include "catalog.h"
+#include "functions.h"
 #include "diag.h"
 #include "kqlite.h"
 #include "parse.h"
@@ -18,6 +20,15 @@ struct kqlite_db {
 
 struct kqlite_syntax {
 	parse_tree tree;
+};
+
+struct kqlite_stmt {
+	parse_tree tree;
+	arena a;             /* the binder's schemas and names */
+	bind_result bound;
+	char **names;        /* NUL-terminated column names */
+	char *unsupported;   /* "not supported yet: ..." */
+	kqlite_span unsupported_span;
 };
 
 const char *kqlite_version(void)
@@ -186,6 +197,85 @@ void kqlite_syntax_free(kqlite_syntax *s)
 		return;
 	parse_tree_free(&s->tree);
 	free(s);
+}
+
+int kqlite_prepare(kqlite_db *db, const char *text, size_t len, kqlite_stmt **out)
+{
+	if (!db || !out || (!text && len))
+		return KQLITE_MISUSE;
+	*out = NULL;
+	clear_error(db);
+	kqlite_stmt *st = calloc(1, sizeof(*st));
+	if (!st) {
+		diag_set_nospan(&db->err, KQLITE_NOMEM, "out of memory");
+		return KQLITE_NOMEM;
+	}
+	arena_init(&st->a);
+	int rc = parse_query(&st->tree, text, len, &db->err);
+	if (rc == KQLITE_OK)
+		rc = bind_query(st->tree.root, &db->cat, &st->a, &db->err, &st->bound);
+	if (rc == KQLITE_OK) {
+		const bschema *s = st->bound.schema;
+		st->names = arena_zalloc(&st->a, (s->n ? s->n : 1) * sizeof(char *));
+		for (uint32_t i = 0; st->names && i < s->n; i++)
+			if (!(st->names[i] = arena_strndup(&st->a, s->cols[i].name, s->cols[i].len)))
+				st->names = NULL;
+		/* Until the engine lands, nothing runs. */
+		st->unsupported = arena_strndup(&st->a, "not supported yet: running queries (the execution engine)", 58);
+		if (!st->names || !st->unsupported) {
+			diag_set_nospan(&db->err, KQLITE_NOMEM, "out of memory");
+			rc = KQLITE_NOMEM;
+		}
+	}
+	if (rc != KQLITE_OK) {
+		kqlite_finalize(st);
+		return keep_error(db, text, len);
+	}
+	*out = st;
+	return KQLITE_OK;
+}
+
+size_t kqlite_stmt_column_count(const kqlite_stmt *st)
+{
+	return st ? st->bound.schema->n : 0;
+}
+
+const char *kqlite_stmt_column_name(const kqlite_stmt *st, size_t i)
+{
+	if (!st || i >= st->bound.schema->n)
+		return NULL;
+	return st->names[i];
+}
+
+kqlite_type kqlite_stmt_column_type(const kqlite_stmt *st, size_t i)
+{
+	if (!st || i >= st->bound.schema->n)
+		return KQLITE_TYPE_NULL;
+	uint8_t t = st->bound.schema->cols[i].type;
+	return t == TYPE_ANY ? KQLITE_TYPE_UNKNOWN : (kqlite_type)t;
+}
+
+int kqlite_stmt_schema_is_open(const kqlite_stmt *st)
+{
+	return st && st->bound.schema->open;
+}
+
+const char *kqlite_stmt_unsupported(const kqlite_stmt *st, kqlite_span *span)
+{
+	if (!st || !st->unsupported)
+		return NULL;
+	if (span)
+		memset(span, 0, sizeof(*span));
+	return st->unsupported;
+}
+
+void kqlite_finalize(kqlite_stmt *st)
+{
+	if (!st)
+		return;
+	parse_tree_free(&st->tree);
+	arena_free(&st->a);
+	free(st);
 }
 
 void kqlite_free(void *ptr)

@@ -30,7 +30,7 @@ printf 'T | where x == 1\n' >"$tmp/-dash.kql"
 
 run --help
 check "--help exits 0" [ "$rc" -eq 0 ]
-check "--help lists check" grep -q "check --syntax-only FILE" <<<"$out"
+check "--help lists check" grep -q "kqlite check \[--syntax-only | --runnable\] FILE" <<<"$out"
 check "--help has an example" grep -q "Example" <<<"$out"
 run -h
 check "-h is --help" [ "$rc" -eq 0 ]
@@ -64,8 +64,20 @@ check "unknown option exits 2" [ "$rc" -eq 2 ]
 run check --syntax-only
 check "check without files exits 2" [ "$rc" -eq 2 ]
 run check "$tmp/good.kql"
-check "binding says not supported yet" [ "$rc" -eq 2 ]
-check "binding message" grep -q "not supported yet" <<<"$err"
+check "check binds a valid query" [ "$rc" -eq 0 ]
+printf 'SecurityAlert\n| where ProductNam == "x"\n' >"$tmp/unbound.kql"
+run check "$tmp/unbound.kql"
+check "an unknown column fails check" [ "$rc" -eq 1 ]
+check "unknown column diagnostic" \
+    grep -qx "$tmp/unbound.kql:2:9: error: unknown column 'ProductNam'; did you mean 'ProductName'?" <<<"$err"
+run check --syntax-only "$tmp/unbound.kql"
+check "--syntax-only does not bind" [ "$rc" -eq 0 ]
+run check --runnable "$tmp/good.kql"
+check "--runnable reports what cannot run" grep -q "good.kql: error: not supported yet: running queries" <<<"$err"
+check "--runnable fails" [ "$rc" -eq 1 ]
+run check --data x.json "$tmp/good.kql"
+check "--data says not supported yet" grep -q "not supported yet" <<<"$err"
+check "--data exits 2" [ "$rc" -eq 2 ]
 run -q "print 1"
 check "running queries says not supported yet" grep -q "not supported yet" <<<"$err"
 check "running queries exits 2" [ "$rc" -eq 2 ]
@@ -75,8 +87,8 @@ printf 'print s = "\xc3\xa9\xc3\xa9", t = )\n' >"$tmp/utf8.kql"
 run check --syntax-only "$tmp/utf8.kql"
 check "column counts characters" grep -q "utf8.kql:1:21: error" <<<"$err"
 
-# The examples shipped with the project all pass.
-run check --syntax-only ../examples/*.kql
+# The examples shipped with the project all pass, bound against the schemas.
+run check ../examples/*.kql
 check "examples pass" [ "$rc" -eq 0 ]
 
 echo "$pass passed, $fail failed"

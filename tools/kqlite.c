@@ -12,28 +12,32 @@
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-	"usage: kqlite check --syntax-only FILE...\n"
+	"usage: kqlite check [--syntax-only | --runnable] FILE...\n"
 	"       kqlite --help | --version\n"
 	"\n"
-	"libkqlite parses KQL (the Kusto Query Language of Microsoft Sentinel and\n"
-	"Log Analytics) offline.\n"
+	"libkqlite parses and checks KQL (the Kusto Query Language of Microsoft\n"
+	"Sentinel and Log Analytics) offline.\n"
 	"\n"
 	"Subcommands:\n"
-	"  check --syntax-only FILE...   check that each FILE holds one syntactically\n"
-	"                                valid KQL query; prints 'FILE: ok' or the\n"
-	"                                diagnostic, then 'N ok, N failed'.\n"
-	"                                Exit 0 only when every file passes.\n"
+	"  check FILE...                 check each FILE (one query a file) against the\n"
+	"                                built-in Sentinel/Defender schemas: syntax,\n"
+	"                                table, column and function names, and types.\n"
+	"                                Prints 'FILE: ok' or the diagnostic, then\n"
+	"                                'N ok, N failed'. Exit 0 only when all pass.\n"
+	"    --syntax-only               check the syntax alone\n"
+	"    --runnable                  also report what the engine cannot run yet\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help                    show this help\n"
 	"  --version                     print the version\n"
 	"  --                            end of options (later arguments are files)\n"
 	"\n"
-	"Example:\n"
-	"  kqlite check --syntax-only examples/*.kql\n"
+	"Examples:\n"
+	"  kqlite check examples/*.kql\n"
+	"  kqlite check --syntax-only my_detection.kql\n"
 	"\n"
-	"Not supported yet: binding names and types (check without --syntax-only),\n"
-	"loading data, running queries (-q, -f), the REPL, kqlite test, kqlite load.\n"
+	"Not supported yet: loading data (check --data, DATA arguments), running\n"
+	"queries (-q, -f), the REPL, kqlite test, kqlite load.\n"
 	"\n"
 	"Exit codes: 0 success, 1 a check failed, 2 bad usage or unreadable file.\n";
 
@@ -112,9 +116,38 @@ static void print_diagnostic(FILE *out, const char *source, const char *text, si
 	fputc('\n', out);
 }
 
+/* One file: 'FILE: ok' on stdout, or the diagnostic on stderr. */
+static bool check_one(kqlite_db *db, const char *path, const char *text, size_t len, bool syntax_only,
+                      bool runnable)
+{
+	int rc;
+	kqlite_stmt *st = NULL;
+	if (syntax_only) {
+		kqlite_syntax *syn;
+		rc = kqlite_parse(db, text, len, &syn);
+		kqlite_syntax_free(syn);
+	} else {
+		rc = kqlite_prepare(db, text, len, &st);
+	}
+	if (rc != KQLITE_OK) {
+		fflush(stdout);
+		print_diagnostic(stderr, path, text, len, db);
+		return false;
+	}
+	const char *unsupported = runnable ? kqlite_stmt_unsupported(st, NULL) : NULL;
+	if (unsupported) {
+		fflush(stdout);
+		fprintf(stderr, "%s: error: %s\n", path, unsupported);
+	} else {
+		printf("%s: ok\n", path);
+	}
+	kqlite_finalize(st);
+	return unsupported == NULL;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-	bool syntax_only = false, options_done = false;
+	bool syntax_only = false, runnable = false, options_done = false;
 	int nfiles = 0;
 	char **files = calloc((size_t)argc + 1, sizeof(*files));
 	if (!files)
@@ -125,9 +158,11 @@ static int cmd_check(int argc, char **argv)
 			options_done = true;
 		} else if (!options_done && !strcmp(a, "--syntax-only")) {
 			syntax_only = true;
-		} else if (!options_done && (!strcmp(a, "--runnable") || !strcmp(a, "--data"))) {
+		} else if (!options_done && !strcmp(a, "--runnable")) {
+			runnable = true;
+		} else if (!options_done && !strcmp(a, "--data")) {
 			free(files);
-			return usage_error("check %s: not supported yet (needs the binder and the loaders)", a);
+			return usage_error("check %s: not supported yet (loading data comes with the loaders)", a);
 		} else if (!options_done && a[0] == '-' && a[1] != '\0') {
 			free(files);
 			return usage_error("check: unknown option '%s'", a);
@@ -135,9 +170,9 @@ static int cmd_check(int argc, char **argv)
 			files[nfiles++] = argv[i];
 		}
 	}
-	if (!syntax_only) {
+	if (syntax_only && runnable) {
 		free(files);
-		return usage_error("%s", "check: binding names and types is not supported yet; use 'kqlite check --syntax-only FILE...'");
+		return usage_error("%s", "check: --syntax-only and --runnable exclude each other");
 	}
 	if (nfiles == 0) {
 		free(files);
@@ -159,16 +194,10 @@ static int cmd_check(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		kqlite_syntax *syn;
-		if (kqlite_parse(db, text, len, &syn) == KQLITE_OK) {
-			printf("%s: ok\n", files[i]);
-			kqlite_syntax_free(syn);
+		if (check_one(db, files[i], text, len, syntax_only, runnable))
 			ok++;
-		} else {
-			fflush(stdout);
-			print_diagnostic(stderr, files[i], text, len, db);
+		else
 			failed++;
-		}
 		free(text);
 	}
 	printf("%d ok, %d failed\n", ok, failed);

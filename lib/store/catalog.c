@@ -67,3 +67,16 @@ long table_column_index(const table_def *t, const char *name)
 			return (long)i;
 	return -1;
 }
+
+const table_def *catalog_find_n(const catalog *c, const char *name, size_t len, size_t *index)
+{
+	for (size_t i = 0; i < c->ntables; i++) {
+		const char *t = c->tables[i]->name;
+		if (strncmp(t, name, len) == 0 && t[len] == '\0') {
+			if (index)
+				*index = i;
+			return c->tables[i];
+		}
+	}
+	return NULL;
+}

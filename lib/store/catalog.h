@@ -35,6 +35,8 @@ typedef struct catalog {
 int catalog_init(catalog *c);
 void catalog_free(catalog *c);
 const table_def *catalog_find(const catalog *c, const char *name, size_t *index);
+/* The same for a name of len bytes (not NUL-terminated). */
+const table_def *catalog_find_n(const catalog *c, const char *name, size_t len, size_t *index);
 /* Column index by exact name, or -1. */
 long table_column_index(const table_def *t, const char *name);
 

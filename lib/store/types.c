@@ -58,6 +58,8 @@ const char *kqlite_type_name(kqlite_type type)
 		return "guid";
 	case KQLITE_TYPE_DYNAMIC:
 		return "dynamic";
+	case KQLITE_TYPE_UNKNOWN:
+		return "unknown";
 	}
 	return "unknown";
 }
