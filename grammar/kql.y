@@ -278,6 +278,7 @@ expr(A) ::= expr(L) OR expr(R). { A = with_op(ndn(p, A_BINARY, 2, L, R), OP_OR);
 expr(A) ::= expr(L) AND expr(R). { A = with_op(ndn(p, A_BINARY, 2, L, R), OP_AND); }
 expr(A) ::= expr(L) CMP(T) expr(R). { A = with_op(ndn(p, A_BINARY, 2, L, R), T.sub); }
 expr(A) ::= expr(L) STROP(T) expr(R). { A = with_op(ndn(p, A_BINARY, 2, L, R), T.sub); }
+expr(A) ::= STAR(S) STROP(T) expr(R). { A = with_op(ndn(p, A_BINARY, 2, nd(p, A_STAR, S), R), T.sub); }
 expr(A) ::= expr(L) INOP(T) LP inlist(I) RP(E). { A = endat(with_op(ndn(p, A_IN, 1, L), T.sub), E); if (A && I) { for (uint32_t i = 0; i < I->nkids; i++) A = push(p, A, I->kids[i]); } }
 expr(A) ::= expr(L) BETWEEN(T) LP expr(X) DOTDOT expr(Y) RP(E). { A = endat(with_op(ndn(p, A_BETWEEN, 3, L, X, Y), T.sub), E); }
 expr(A) ::= expr(L) PLUS expr(R). { A = with_op(ndn(p, A_BINARY, 2, L, R), OP_ADD); }

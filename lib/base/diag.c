@@ -93,3 +93,8 @@ unsigned diag_edit_distance(const char *a, size_t alen, const char *b, size_t bl
 	}
 	return row[blen] > cap ? cap + 1 : row[blen];
 }
+
+unsigned diag_suggest_cap(size_t len)
+{
+	return len <= 2 ? 0 : len <= 5 ? 1 : len <= 9 ? 2 : 3;
+}

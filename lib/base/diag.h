@@ -26,6 +26,10 @@ void diag_set_nospan(diag *d, int code, const char *fmt, ...)
 /* 1-based line and column (in UTF-8 characters) of byte `off` in text. */
 void diag_linecol(const char *text, size_t len, size_t off, unsigned *line, unsigned *col);
 
+/* How far a name may be from another to be suggested for it: short
+ * names get fewer edits (Nope is not Type). */
+unsigned diag_suggest_cap(size_t len);
+
 /* Edit distance (case-insensitive ASCII), capped: returns cap+1 when the
  * distance exceeds cap. For "did you mean" suggestions. */
 unsigned diag_edit_distance(const char *a, size_t alen, const char *b, size_t blen, unsigned cap);

@@ -69,17 +69,17 @@ uint8_t bind_literal_type(const ast *n)
 static const char *closest_table(const binder *b, const char *name, size_t len)
 {
 	const char *best = NULL;
-	unsigned best_d = 3;
+	unsigned cap = diag_suggest_cap(len), best_d = cap + 1;
 	for (size_t i = 0; i < b->cat->ntables; i++) {
 		const char *t = b->cat->tables[i]->name;
-		unsigned d = diag_edit_distance(name, len, t, strlen(t), 2);
+		unsigned d = diag_edit_distance(name, len, t, strlen(t), cap);
 		if (d < best_d)
 			best_d = d, best = t;
 	}
 	for (const sym *s = b->scope; s; s = s->next) {
 		if (s->kind == SYM_SCALAR)
 			continue;
-		unsigned d = diag_edit_distance(name, len, s->name, s->len, 2);
+		unsigned d = diag_edit_distance(name, len, s->name, s->len, cap);
 		if (d < best_d) {
 			char *copy = arena_strndup(b->a, s->name, s->len);
 			if (copy)

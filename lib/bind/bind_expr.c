@@ -197,7 +197,8 @@ static uint8_t unknown_column(binder *b, const ast *n, const rowscope *rs)
 		return bind_error(b, n, "unknown column '%.*s'; did you mean '%.*s'?", (int)n->tlen, n->text,
 		                  (int)near->len, near->name);
 	for (const sym *s = b->scope; s; s = s->next)
-		if (s->kind == SYM_SCALAR && diag_edit_distance(n->text, n->tlen, s->name, s->len, 2) <= 2)
+		if (s->kind == SYM_SCALAR &&
+		    diag_edit_distance(n->text, n->tlen, s->name, s->len, diag_suggest_cap(n->tlen)) <= diag_suggest_cap(n->tlen))
 			return bind_error(b, n, "unknown name '%.*s'; did you mean '%.*s'?", (int)n->tlen, n->text,
 			                  (int)s->len, s->name);
 	if (!rs || !rs->cols)

@@ -99,9 +99,9 @@ void sch_remove(bschema *s, uint32_t i)
 const bcol *sch_closest(const bschema *s, const char *name, size_t len)
 {
 	const bcol *best = NULL;
-	unsigned best_d = 3;
+	unsigned cap = diag_suggest_cap(len), best_d = cap + 1;
 	for (uint32_t i = 0; i < s->n; i++) {
-		unsigned d = diag_edit_distance(name, len, s->cols[i].name, s->cols[i].len, 2);
+		unsigned d = diag_edit_distance(name, len, s->cols[i].name, s->cols[i].len, cap);
 		if (d < best_d) {
 			best_d = d;
 			best = &s->cols[i];
