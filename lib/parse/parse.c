@@ -114,8 +114,8 @@ static void expected_list(const int *exp, int n, char *buf, size_t size)
 		items[k++] = "an expression";
 	for (int i = 0; i < n && k < 6; i++) {
 		int c = exp[i];
-		if ((expr && starts_expression(c)) || is_tabop_token(c))
-			continue;
+		if ((expr && (starts_expression(c) || c == TK_STAR)) || is_tabop_token(c))
+			continue; /* '*' starts an expression too: * has "x" */
 		if (c == TK_PARAMNAME || c == TK_HINTNAME || c == TK_ILLEGAL)
 			continue;
 		const char *d = lex_token_desc(c);
@@ -184,6 +184,11 @@ void parse_syntax_error(parser *p, int code, lex_token t, const int *exp, int n)
 			diag_set(p->d, KQLITE_SYNTAX, off, len,
 			         "expected a tabular operator after '|', found %s", what);
 		}
+		return;
+	}
+	if (p->prev_code == TK_WITH && has(exp, n, TK_STAR) && has(exp, n, TK_STRING)) {
+		diag_set(p->d, KQLITE_SYNTAX, off, len,
+		         "unexpected %s; expected a parse pattern after 'with': strings, '*' and column names", what);
 		return;
 	}
 	if (code == TK_EQ && !has(exp, n, TK_EQ)) {
