@@ -152,6 +152,8 @@ static bval pipe_value(binder *b, const ast *n)
 {
 	bval v = {true, 0, NULL};
 	const bschema *s = bind_table(b, n->kids[0]);
+	if (!s && !bind_failed(b))
+		return v; /* a table that union isfuzzy=true skips: no schema, no error */
 	for (uint32_t i = 1; s && i < n->nkids && !bind_failed(b); i++)
 		s = bind_operator(b, n->kids[i], s);
 	v.schema = bind_failed(b) ? NULL : s;

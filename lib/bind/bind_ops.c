@@ -1086,6 +1086,10 @@ const bschema *bind_operator(binder *b, const ast *op, const bschema *in)
 	case A_INVOKE: {
 		const ast *call = op->kids[0];
 		const sym *f = bind_lookup(b, call->text, call->tlen);
+		if (!f && (ast_text_is(call, "FileProfile") || ast_text_is(call, "DeviceFromIP") ||
+		           ast_text_is(call, "AssignedIPAddresses") || ast_text_is(call, "SeenBy")))
+			return bind_error(b, call, "not available offline: %.*s() is a Microsoft Defender service function",
+			                  (int)call->tlen, call->text), NULL;
 		if (!f || f->kind != SYM_FUNC)
 			return bind_error(b, call, "invoke needs a function defined with let; '%.*s' is not one",
 			                  (int)call->tlen, call->text), NULL;
