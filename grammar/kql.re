@@ -111,8 +111,12 @@ static int scan_typed(lexer *lx, const unsigned char *start, const unsigned char
 	const unsigned char *ge = e;
 	while (ge > b && (ge[-1] == ' ' || ge[-1] == '\t' || ge[-1] == '\r' || ge[-1] == '\n'))
 		ge--;
+	int64_t ticks;
+	/* guid(a1b2c3d4-...) and datetime(Sat, 8 Nov 14 ...) are literals that start with a letter */
 	if (namey && type == KQLITE_TYPE_GUID && guid_parse((const char *)b, (size_t)(ge - b), g))
-		namey = false; /* guid(a1b2c3d4-...) is a literal that starts with a letter */
+		namey = false;
+	if (namey && type == KQLITE_TYPE_DATETIME && datetime_parse((const char *)b, (size_t)(ge - b), &ticks))
+		namey = false;
 	if (namey && !word_is(b, we, "null") && !word_is(b, we, "true") && !word_is(b, we, "false") &&
 	    !word_is(b, we, "nan") && !word_is(b, we, "inf")) {
 		t->len = (uint32_t)(word_end - start);

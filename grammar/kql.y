@@ -82,7 +82,7 @@ lambda(A) ::= LP(T) params(L) RP body(B). { A = ndk(p, A_LAMBDA, T, 2, L, B); }
 lambda(A) ::= VIEW(T) LP RP body(B). { A = with_op(ndk(p, A_LAMBDA, T, 2, nd(p, A_PARAMS, T), B), 1); }
 lambda(A) ::= VIEW(T) LP params(L) RP body(B). { A = with_op(ndk(p, A_LAMBDA, T, 2, L, B), 1); }
 
-body(A) ::= LBRACE(T) stmts(L) RBRACE(E). { A = endat(L, E); if (A) { A->kind = A_BODY; A->off = T.off; } }
+body(A) ::= LBRACE(T) stmts(L) RBRACE(E). { A = endat(L, E); if (A) A->kind = A_BODY; A = startat(A, T); }
 
 params(A) ::= param(P). { A = ndn(p, A_PARAMS, 1, P); }
 params(A) ::= params(L) COMMA param(P). { A = push(p, L, P); }
@@ -94,8 +94,8 @@ param(A) ::= name(N) COLON schema(S). { A = ndnm(p, A_PARAM, N, 1, S); }
 type(A) ::= name(N). { A = mk_type(p, N); }
 
 schema(A) ::= LP(T) STAR RP(E). { A = endat(with_op(nd(p, A_SCHEMA, T), 1), E); }
-schema(A) ::= LP(T) coldecls(L) RP(E). { A = endat(L, E); if (A) A->off = T.off; }
-schema(A) ::= LP(T) coldecls(L) COMMA STAR RP(E). { A = with_op(endat(L, E), 1); if (A) A->off = T.off; }
+schema(A) ::= LP(T) coldecls(L) RP(E). { A = endat(L, E); A = startat(A, T); }
+schema(A) ::= LP(T) coldecls(L) COMMA STAR RP(E). { A = with_op(endat(L, E), 1); A = startat(A, T); }
 
 coldecls(A) ::= coldecl(C). { A = ndn(p, A_SCHEMA, 1, C); }
 coldecls(A) ::= coldecls(L) COMMA coldecl(C). { A = push(p, L, C); }
@@ -111,7 +111,7 @@ subpipe(A) ::= tabop(O). { A = ndn(p, A_SUBPIPE, 1, O); }
 subpipe(A) ::= subpipe(L) PIPE tabop(O). { A = push(p, L, O); }
 
 source(A) ::= RANGE(T) name(N) FROM expr(F) TO expr(E) STEP expr(S). [LOW] { A = named_from(ndk(p, A_RANGE, T, 3, F, E, S), N); }
-source(A) ::= PRINT(T) assigns(L). [LOW] { A = ndk(p, A_PRINT, T, 0); A = L ? (L->kind = A_PRINT, L->off = T.off, L) : A; }
+source(A) ::= PRINT(T) assigns(L). [LOW] { A = ndk(p, A_PRINT, T, 0); A = L ? (L->kind = A_PRINT, startat(L, T)) : A; }
 source(A) ::= UNION(T) opparams(P) legs(L). [LOW] { A = ndk(p, A_UNION, T, 1, P); if (A && L) { for (uint32_t i = 0; i < L->nkids; i++) A = push(p, A, L->kids[i]); } }
 source(A) ::= DATATABLE(T) LP coldecls(S) RP dtrows(R). [LOW] { A = ndk(p, A_DATATABLE, T, 2, S, R); }
 source(A) ::= DATATABLE(T) LP coldecls(S) COMMA RP dtrows(R). [LOW] { A = ndk(p, A_DATATABLE, T, 2, S, R); }
@@ -122,14 +122,14 @@ source(A) ::= FIND(T) opparams(P) searchin(I) WHERE expr(E) findproj(J). [LOW] {
 source(A) ::= FIND(T) opparams(P) searchin(I) expr(E) findproj(J). [LOW] { A = ndk(p, A_FIND, T, 4, P, I, E, J); if (A && J && J->kind == A_STAR) { A->op = 1; A->kids[3] = NULL; } }
 
 dtrows(A) ::= LBRACKET(T) RBRACKET(E). { A = endat(nd(p, A_LIST, T), E); }
-dtrows(A) ::= LBRACKET(T) dtvals(L) RBRACKET(E). { A = endat(L, E); if (A) A->off = T.off; }
-dtrows(A) ::= LBRACKET(T) dtvals(L) COMMA RBRACKET(E). { A = endat(L, E); if (A) A->off = T.off; }
+dtrows(A) ::= LBRACKET(T) dtvals(L) RBRACKET(E). { A = endat(L, E); A = startat(A, T); }
+dtrows(A) ::= LBRACKET(T) dtvals(L) COMMA RBRACKET(E). { A = endat(L, E); A = startat(A, T); }
 dtrows(A) ::= BRACKETNAME(T). { A = ndk(p, A_LIST, T, 1, mk_string(p, unbracket(p, T))); }
 dtvals(A) ::= expr(E). { A = ndn(p, A_LIST, 1, E); }
 dtvals(A) ::= dtvals(L) COMMA expr(E). { A = push(p, L, E); }
 
 searchin(A) ::= . [LOW] { A = NULL; }
-searchin(A) ::= INOP(T) LP legs(L) RP(E). [LOW] { A = endat(L, E); if (A) A->off = T.off; if (T.sub != OP_IN) parse_syntax_error(p, TK_INOP, T, NULL, 0); }
+searchin(A) ::= INOP(T) LP legs(L) RP(E). [LOW] { A = endat(L, E); A = startat(A, T); if (T.sub != OP_IN) parse_syntax_error(p, TK_INOP, T, NULL, 0); }
 
 findproj(A) ::= . [LOW] { A = NULL; }
 findproj(A) ::= PROJECT assigns(L). [LOW] { A = L; }
@@ -139,21 +139,21 @@ findproj(A) ::= PROJECT_SMART(T). [LOW] { A = nd(p, A_STAR, T); }
 
 tabop(A) ::= WHERE(T) expr(E). [LOW] { A = ndk(p, A_WHERE, T, 1, E); }
 tabop(A) ::= FILTER(T) expr(E). [LOW] { A = ndk(p, A_WHERE, T, 1, E); }
-tabop(A) ::= EXTEND(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_EXTEND, A->off = T.off; }
-tabop(A) ::= PROJECT(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_PROJECT, A->off = T.off; }
-tabop(A) ::= PROJECT_AWAY(T) namepats(L). [LOW] { A = L; if (A) A->kind = A_PROJECT_AWAY, A->off = T.off; }
-tabop(A) ::= PROJECT_KEEP(T) namepats(L). [LOW] { A = L; if (A) A->kind = A_PROJECT_KEEP, A->off = T.off; }
+tabop(A) ::= EXTEND(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_EXTEND; A = startat(A, T); }
+tabop(A) ::= PROJECT(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_PROJECT; A = startat(A, T); }
+tabop(A) ::= PROJECT_AWAY(T) namepats(L). [LOW] { A = L; if (A) A->kind = A_PROJECT_AWAY; A = startat(A, T); }
+tabop(A) ::= PROJECT_KEEP(T) namepats(L). [LOW] { A = L; if (A) A->kind = A_PROJECT_KEEP; A = startat(A, T); }
 tabop(A) ::= PROJECT_RENAME(T) assigns(L). [LOW] { A = mk_project_rename(p, T, L); }
-tabop(A) ::= PROJECT_REORDER(T) namepats(L). [LOW] { A = L; if (A) A->kind = A_PROJECT_REORDER, A->off = T.off; }
+tabop(A) ::= PROJECT_REORDER(T) namepats(L). [LOW] { A = L; if (A) A->kind = A_PROJECT_REORDER; A = startat(A, T); }
 tabop(A) ::= SUMMARIZE(T) hintparams(P) assigns(L). [LOW] { A = ndk(p, A_SUMMARIZE, T, 3, P, L, NULL); }
 tabop(A) ::= SUMMARIZE(T) hintparams(P) assigns(L) BY assigns(B). [LOW] { A = ndk(p, A_SUMMARIZE, T, 3, P, L, B); }
 tabop(A) ::= SUMMARIZE(T) hintparams(P) BY assigns(B). [LOW] { A = ndk(p, A_SUMMARIZE, T, 3, P, nd(p, A_LIST, T), B); }
-tabop(A) ::= SORT(T) BY sortkeys(L). [LOW] { A = L; if (A) A->kind = A_SORT, A->off = T.off; }
-tabop(A) ::= ORDER(T) BY sortkeys(L). [LOW] { A = L; if (A) A->kind = A_SORT, A->off = T.off; }
+tabop(A) ::= SORT(T) BY sortkeys(L). [LOW] { A = L; if (A) A->kind = A_SORT; A = startat(A, T); }
+tabop(A) ::= ORDER(T) BY sortkeys(L). [LOW] { A = L; if (A) A->kind = A_SORT; A = startat(A, T); }
 tabop(A) ::= TOP(T) expr(N) BY sortkeys(L). [LOW] { A = ndk(p, A_TOP, T, 1, N); if (A && L) { for (uint32_t i = 0; i < L->nkids; i++) A = push(p, A, L->kids[i]); } }
 tabop(A) ::= TAKE(T) expr(E). [LOW] { A = ndk(p, A_TAKE, T, 1, E); }
 tabop(A) ::= LIMIT(T) expr(E). [LOW] { A = ndk(p, A_TAKE, T, 1, E); }
-tabop(A) ::= DISTINCT(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_DISTINCT, A->off = T.off; }
+tabop(A) ::= DISTINCT(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_DISTINCT; A = startat(A, T); }
 tabop(A) ::= DISTINCT(T) STAR(S). [LOW] { A = ndk(p, A_DISTINCT, T, 1, nd(p, A_STAR, S)); }
 tabop(A) ::= COUNT(T). [LOW] { A = nd(p, A_COUNT, T); }
 tabop(A) ::= RENDER(T) name(C). [LOW] { A = mk_render(p, T, C, NULL); }
@@ -169,7 +169,7 @@ tabop(A) ::= INVOKE(T) name(N) LP RP(E). [LOW] { A = ndk(p, A_INVOKE, T, 1, mk_c
 tabop(A) ::= INVOKE(T) name(N) LP args(L) RP(E). [LOW] { A = ndk(p, A_INVOKE, T, 1, mk_call(p, N, L, E)); }
 tabop(A) ::= AS(T) opparams(P) name(N). [LOW] { A = cover(named_from(ndk(p, A_AS, T, 1, P), N), N); }
 tabop(A) ::= SERIALIZE(T). [LOW] { A = nd(p, A_SERIALIZE, T); }
-tabop(A) ::= SERIALIZE(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_SERIALIZE, A->off = T.off; }
+tabop(A) ::= SERIALIZE(T) assigns(L). [LOW] { A = L; if (A) A->kind = A_SERIALIZE; A = startat(A, T); }
 tabop(A) ::= SAMPLE(T) expr(E). [LOW] { A = ndk(p, A_SAMPLE, T, 1, E); }
 tabop(A) ::= SAMPLE_DISTINCT(T) expr(N) OF expr(E). [LOW] { A = ndk(p, A_SAMPLE_DISTINCT, T, 2, N, E); }
 tabop(A) ::= SEARCH(T) opparams(P) searchin(I) expr(E). [LOW] { A = ndk(p, A_SEARCH, T, 3, P, I, E); }
@@ -290,8 +290,8 @@ expr(A) ::= MINUS(T) expr(E). [UNARY] { A = with_op(ndk(p, A_UNARY, T, 1, E), OP
 expr(A) ::= PLUS(T) expr(E). [UNARY] { A = with_op(ndk(p, A_UNARY, T, 1, E), OP_POS); }
 expr(A) ::= expr(L) DOT name(N). { A = cover(named_from(ndn(p, A_MEMBER, 1, L), N), N); }
 expr(A) ::= expr(L) BRACKETNAME(T). { A = named(p, endat(ndn(p, A_MEMBER, 1, L), T), T); }
-expr(A) ::= expr(L) LBRACKET expr(I) RBRACKET(E). { A = endat(ndn(p, A_INDEX, 2, L, I), E); }
-expr(A) ::= expr(L) DOT LBRACKET expr(I) RBRACKET(E). { A = endat(ndn(p, A_INDEX, 2, L, I), E); }
+expr(A) ::= expr(L) LBRACKET expr(I) RBRACKET(E). { A = mk_index(p, L, I, E); }
+expr(A) ::= expr(L) DOT LBRACKET expr(I) RBRACKET(E). { A = mk_index(p, L, I, E); }
 expr(A) ::= expr(L) DOT name(N) LP RP(E). { A = mk_method(p, L, N, NULL, E); }
 expr(A) ::= expr(L) DOT name(N) LP args(G) RP(E). { A = mk_method(p, L, N, G, E); }
 expr(A) ::= name(N). { A = N; }

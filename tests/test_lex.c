@@ -387,10 +387,9 @@ static void typed_literals(void **state)
 	EXPECT("datetime long guids", {TK_ID, 0, 8, 0}, {TK_ID, 9, 4, 0}, {TK_ID, 14, 5, 0});
 	EXPECT("datetime_add(x)", {TK_ID, 0, 12, 0}, {TK_LP, 12, 1, 0}, {TK_ID, 13, 1, 0},
 	       {TK_RP, 14, 1, 0});
-	/* BUG: guid(deadbeef-...) -- a guid whose first digit is a letter -- scans
-	 * as the name guid and a call, then fails; expected one TK_TYPEDLIT.
-	 * BUG: datetime(Sat, 8 Nov 14 15:05:02 GMT) -- the RFC 822 form with a
-	 * weekday -- scans as a call for the same reason. Not asserted. */
+	/* literals whose body starts with a letter stay literals when valid */
+	expect_one("guid(deadbeef-1e4e-49d9-b579-fe0b331d3642)", TK_TYPEDLIT, KQLITE_TYPE_GUID);
+	expect_one("datetime(Sat, 8 Nov 14 15:05:02 GMT)", TK_TYPEDLIT, KQLITE_TYPE_DATETIME);
 }
 
 static void dynamic_literals(void **state)

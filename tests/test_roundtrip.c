@@ -286,12 +286,13 @@ static void names_print_so_they_reparse(void **state)
 		{"T | sort by asc desc nulls first", "T\n| sort by ['asc'] desc nulls first"},
 	};
 	check_prints(cases, sizeof(cases) / sizeof(cases[0]));
-	/* BUG: a call or method whose name needs brackets prints it bare:
-	 * `print ['a b'](1)` prints `print a b(1)`, which does not parse
-	 * (expected `print ['a b'](1)`); likewise `print x.['a b'](1)`.
-	 * BUG: an index by a string that is not a plain "..."/'...' token
-	 * prints as a member: `print y[@"a"]` (index) prints `print y["a"]`,
-	 * which parses as a member (y.a); also y["a" "b"]. Not asserted. */
+	/* a function name that is not a plain word keeps its brackets; an index
+	 * by a constant string is a member */
+	static const norm_case more[] = {
+		{"print ['a b'](1), x.['a b'](1), ['and'](2)", "print ['a b'](1), x.['a b'](1), ['and'](2)"},
+		{"print y[@\"a\"], y[\"a\" \"b\"], y[h\"s\"]", "print y.a, y.ab, y[h\"s\"]"},
+	};
+	check_prints(more, sizeof(more) / sizeof(more[0]));
 }
 
 int main(void)

@@ -255,7 +255,10 @@ static void test_datetime_rfc(void **state)
 	DT_BAD("Tue 27 Feb 1990 11:22:33 GMT");
 	DT_BAD("Tue, 30 Feb 1990 11:22:33 GMT");
 	DT_BAD("Tue, 27 Foo 1990 11:22:33 GMT");
-	DT_BAD("Tue, 27 Feb 90 11:22:33 GMT");
+	/* RFC 822's two-digit years, as in the KQL docs' datetime(Sat, 8 Nov 14 ...) */
+	DT_OK("Tue, 27 Feb 90 11:22:33 GMT", t);
+	DT_OK("Sat, 8 Nov 14 15:05:02 GMT", INT64_C(635510559020000000));
+	DT_BAD("Tue, 27 Feb 990 11:22:33 GMT");
 	DT_BAD("Tue, 27 Feb 1990 11:22:33 EST");
 	DT_BAD("Tue, 27 Feb 1990 11:22:33 +01:00");
 	DT_BAD("Tue, 27 Feb 1990 11:22:33 +100");

@@ -152,6 +152,15 @@ ast *cover(ast *n, const ast *k)
 	return n;
 }
 
+ast *startat(ast *n, lex_token t)
+{
+	if (n && t.off < n->off) {
+		n->len += n->off - t.off;
+		n->off = t.off;
+	}
+	return n;
+}
+
 ast *endat(ast *n, lex_token t)
 {
 	if (n && t.off + t.len > n->off + n->len)
@@ -279,6 +288,16 @@ ast *mk_call(parser *p, ast *name, ast *args, lex_token rp)
 	return append_args(p, n, args);
 }
 
+ast *mk_index(parser *p, ast *target, ast *index, lex_token rb)
+{
+	if (index && index->kind == A_LITERAL && index->op == KQLITE_TYPE_STRING &&
+	    !(index->flags & LIT_OBFUSCATED) && index->tlen > 0) {
+		ast *n = endat(ndn(p, A_MEMBER, 1, target), rb);
+		return named_from(n, index);
+	}
+	return endat(ndn(p, A_INDEX, 2, target, index), rb);
+}
+
 ast *mk_method(parser *p, ast *target, ast *name, ast *args, lex_token rp)
 {
 	if (!target || !name)
@@ -320,8 +339,7 @@ ast *mk_project_rename(parser *p, lex_token t, ast *assigns)
 		}
 	}
 	assigns->kind = A_PROJECT_RENAME;
-	assigns->off = t.off;
-	return assigns;
+	return startat(assigns, t);
 }
 
 bool ast_text_is(const ast *n, const char *s)

@@ -35,6 +35,8 @@ ast *push(parser *p, ast *list, ast *kid);
 ast *ndnm(parser *p, int kind, const ast *name, int n, ...);
 /* Grows n's span to cover node k. */
 ast *cover(ast *n, const ast *k);
+/* Grows n's span to start at token t. */
+ast *startat(ast *n, lex_token t);
 /* Grows n's span to end at token t. */
 ast *endat(ast *n, lex_token t);
 /* Sets n's text to token t's text (names are unquoted: ['a b'] → a b). */
@@ -55,6 +57,8 @@ ast *mk_type(parser *p, ast *name);
 ast *mk_pipe(parser *p, ast *left, ast *op);
 ast *mk_assign(parser *p, ast *name, ast *value);
 ast *mk_call(parser *p, ast *name, ast *args, lex_token rp);
+/* a[i]; a["b"] with a constant string is the member a.b */
+ast *mk_index(parser *p, ast *target, ast *index, lex_token rb);
 ast *mk_method(parser *p, ast *target, ast *name, ast *args, lex_token rp);
 ast *mk_namepat(parser *p, ast *name, int stars, const lex_token *star);
 ast *mk_render(parser *p, lex_token t, ast *chart, ast *props);

@@ -74,6 +74,37 @@ static void name(strbuf *b, const ast *n)
 	name_text(b, n->text, n->tlen);
 }
 
+/* A function name prints bare when it is a word that the parser takes
+ * as a name before '(' (keywords such as count fall back to names there);
+ * anything else prints as ['...']. */
+static void function_name(strbuf *b, const ast *n)
+{
+	bool word = n->tlen > 0 && n->tlen <= 256;
+	for (uint32_t i = 0; word && i < n->tlen; i++) {
+		char c = n->text[i];
+		word = c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		       (i > 0 && c >= '0' && c <= '9');
+	}
+	if (word) {
+		char buf[260];
+		memcpy(buf, n->text, n->tlen);
+		buf[n->tlen] = '\0';
+		diag d;
+		diag_clear(&d);
+		lexer lx;
+		lex_token t;
+		lex_init(&lx, buf, n->tlen, &d);
+		int code = lex_next(&lx, &t);
+		word = code != TK_AND && code != TK_OR && code != TK_TRUE && code != TK_FALSE &&
+		       code != TK_STROP && code != TK_INOP && code != TK_BETWEEN && code != TK_ILLEGAL &&
+		       t.len == n->tlen;
+	}
+	if (word)
+		text(b, n);
+	else
+		name(b, n);
+}
+
 static void list(strbuf *b, const ast *l, uint32_t from, const char *sep, void (*fn)(strbuf *, const ast *))
 {
 	for (uint32_t i = from; l && i < l->nkids; i++) {
@@ -528,13 +559,13 @@ static void expr(strbuf *b, const ast *n)
 		sb_addc(b, ')');
 		break;
 	case A_CALL:
-		text(b, n); /* a function name: bare, like count() */
+		function_name(b, n);
 		call_args(b, n, 0);
 		break;
 	case A_METHOD:
 		expr(b, n->kids[0]);
 		sb_addc(b, '.');
-		text(b, n);
+		function_name(b, n);
 		call_args(b, n, 1);
 		break;
 	case A_MEMBER:

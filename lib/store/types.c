@@ -334,7 +334,8 @@ static const char *const weekdays[7] = {"mon", "tue", "wed", "thu", "fri", "sat"
 static const char *const months[12] = {"jan", "feb", "mar", "apr", "may", "jun",
                                        "jul", "aug", "sep", "oct", "nov", "dec"};
 
-/* RFC 822/1123: [Tue, ]27 Feb 1990[ 11:22[:33][ GMT|UTC|Z|+hhmm|-hhmm]].
+/* RFC 822/1123: [Tue, ]27 Feb 1990[ 11:22[:33][ GMT|UTC|Z|+hhmm|-hhmm]]
+ * (RFC 822's two-digit years too: Sat, 8 Nov 14).
  * A written weekday must match the date, as .NET insists. */
 static bool parse_rfc(scan *c, civil *t)
 {
@@ -346,8 +347,13 @@ static bool parse_rfc(scan *c, civil *t)
 	if (!digits(c, 1, 2, &t->d) || !skip_spaces(c))
 		return false;
 	int m = eat_name(c, months, 12);
-	if (m < 0 || !skip_spaces(c) || !digits(c, 4, 4, &t->y))
+	if (m < 0 || !skip_spaces(c))
 		return false;
+	size_t year_at = c->pos;
+	if (!digits(c, 2, 4, &t->y) || c->pos - year_at == 3)
+		return false;
+	if (c->pos - year_at == 2) /* RFC 822's two-digit year: 00-49 is 20xx, 50-99 is 19xx */
+		t->y += t->y < 50 ? 2000 : 1900;
 	t->mo = m + 1;
 	if (at_end(c))
 		return true;
