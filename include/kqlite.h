@@ -98,6 +98,41 @@ size_t kqlite_table_column_count(const kqlite_db *db, size_t table);
 int kqlite_table_column(const kqlite_db *db, size_t table, size_t col,
                         const char **name, kqlite_type *type);
 
+/* Rows of table i (0 for a known table never loaded). */
+size_t kqlite_table_row_count(const kqlite_db *db, size_t table);
+
+/* Values of column `col` that did not convert to its type when loaded and
+ * became null. */
+size_t kqlite_table_column_failed(const kqlite_db *db, size_t table, size_t col);
+
+/* ---- Loading ----------------------------------------------------------- */
+
+#define KQLITE_LOAD_OPTIONS_VERSION 1
+
+/* Options of kqlite_load. Begin with KQLITE_LOAD_OPTIONS_INIT; fields are
+ * only ever added at the end. */
+typedef struct kqlite_load_options {
+	unsigned version;
+	int strict;   /* nonzero: a value that does not convert is an error */
+	/* Warnings and notes ("column X: 3 values did not convert..."), one
+	 * message a call, without a newline; NULL to drop them. */
+	void (*warn)(void *payload, const char *message);
+	void *payload;
+} kqlite_load_options;
+
+#define KQLITE_LOAD_OPTIONS_INIT {KQLITE_LOAD_OPTIONS_VERSION, 0, NULL, NULL}
+
+/* Loads a DATA argument as the command line takes it: PATH (a file, or a
+ * directory of files) or NAME=PATH. The extension chooses the format:
+ * .json (an array of objects, a Log Analytics or Defender API response...),
+ * .jsonl/.ndjson, .csv. A file's table is named by its base name up to the
+ * first '.'; the 16 known tables use their built-in schemas, others get
+ * types inferred from the data; loading the same table again appends.
+ * opts may be NULL. On error returns KQLITE_ERROR (or KQLITE_NOMEM) with
+ * the message on db ("FILE:LINE:COL: ... (byte N)"); the failed file
+ * leaves no trace in the catalog. */
+int kqlite_load(kqlite_db *db, const char *data, const kqlite_load_options *opts);
+
 /* ---- Syntax ----------------------------------------------------------- */
 
 /* A parsed query: its syntax tree, owned by the caller. */

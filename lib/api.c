@@ -8,6 +8,8 @@
 #include "functions.h"
 #include "diag.h"
 #include "kqlite.h"
+#include "load.h"
+#include "table.h"
 #include "parse.h"
 
 struct kqlite_db {
@@ -148,6 +150,34 @@ int kqlite_table_column(const kqlite_db *db, size_t table, size_t col, const cha
 	if (type)
 		*type = c->type;
 	return KQLITE_OK;
+}
+
+size_t kqlite_table_row_count(const kqlite_db *db, size_t table)
+{
+	if (!db || table >= db->cat.ntables || !db->cat.data[table])
+		return 0;
+	return db->cat.data[table]->nrows;
+}
+
+size_t kqlite_table_column_failed(const kqlite_db *db, size_t table, size_t col)
+{
+	if (!db || table >= db->cat.ntables || !db->cat.data[table] || col >= db->cat.data[table]->ncols)
+		return 0;
+	return db->cat.data[table]->cols[col].failed;
+}
+
+int kqlite_load(kqlite_db *db, const char *data, const kqlite_load_options *opts)
+{
+	if (!db || !data || (opts && opts->version != KQLITE_LOAD_OPTIONS_VERSION))
+		return KQLITE_MISUSE;
+	clear_error(db);
+	load_options o = {0};
+	if (opts) {
+		o.strict = opts->strict != 0;
+		o.warn = opts->warn;
+		o.payload = opts->payload;
+	}
+	return load_data(&db->cat, data, &o, &db->err);
 }
 
 int kqlite_parse(kqlite_db *db, const char *text, size_t len, kqlite_syntax **out)

@@ -30,7 +30,8 @@ printf 'T | where x == 1\n' >"$tmp/-dash.kql"
 
 run --help
 check "--help exits 0" [ "$rc" -eq 0 ]
-check "--help lists check" grep -q "kqlite check \[--syntax-only | --runnable\] FILE" <<<"$out"
+check "--help lists check" grep -q "kqlite check \[--syntax-only | --runnable\] \[--data PATH\]... FILE" <<<"$out"
+check "--help lists load" grep -q "kqlite load --summary \[--strict\] DATA" <<<"$out"
 check "--help has an example" grep -q "Example" <<<"$out"
 run -h
 check "-h is --help" [ "$rc" -eq 0 ]
@@ -75,9 +76,38 @@ check "--syntax-only does not bind" [ "$rc" -eq 0 ]
 run check --runnable "$tmp/good.kql"
 check "--runnable reports what cannot run" grep -q "good.kql: error: not supported yet: running queries" <<<"$err"
 check "--runnable fails" [ "$rc" -eq 1 ]
-run check --data x.json "$tmp/good.kql"
-check "--data says not supported yet" grep -q "not supported yet" <<<"$err"
-check "--data exits 2" [ "$rc" -eq 2 ]
+run check --data "$tmp/missing.json" "$tmp/good.kql"
+check "--data with a missing file exits 2" [ "$rc" -eq 2 ]
+check "--data names the missing file" grep -q "missing.json: cannot open" <<<"$err"
+
+# Loading: tables named by the file, types from the schema or the data.
+printf '[{"TimeGenerated":"2025-11-01T10:00:00Z","AlertName":"A","ConfidenceScore":"x"}]' >"$tmp/SecurityAlert.json"
+printf '{"Host":"h1","Bytes":10}\n\n{"Host":"h2","Bytes":2.5,"Seen":"2025-11-02T00:00:00Z"}\n' >"$tmp/Flows.jsonl"
+run load --summary "$tmp/SecurityAlert.json" "$tmp/Flows.jsonl"
+check "load exits 0" [ "$rc" -eq 0 ]
+check "load counts rows" grep -qx "SecurityAlert: 1 rows, 33 columns" <<<"$out"
+check "load infers types" grep -Eq "^  Bytes +real$" <<<"$out"
+check "load infers datetimes" grep -Eq "^  Seen +datetime$" <<<"$out"
+check "load reports conversions" grep -Eq "^  ConfidenceScore +real +1 value did not convert" <<<"$out"
+check "load warns on stderr" grep -q "column ConfidenceScore: 1 value did not convert to real" <<<"$err"
+check "load totals" [ "$(tail -n 1 <<<"$out")" = "2 tables, 3 rows" ]
+run load --summary --strict "$tmp/SecurityAlert.json"
+check "--strict makes a bad value an error (2)" [ "$rc" -eq 2 ]
+run load --summary Alerts="$tmp/SecurityAlert.json"
+check "NAME=PATH names the table" grep -q "^Alerts: 1 rows" <<<"$out"
+printf '[{"a":1},' >"$tmp/broken.json"
+run load --summary "$tmp/broken.json"
+check "a malformed file exits 2" [ "$rc" -eq 2 ]
+check "a malformed file names file, line, column and byte" grep -Eq "broken.json:1:10: .*[(]byte 9[)]" <<<"$err"
+printf 'x' >"$tmp/data.txt"
+run load --summary "$tmp/data.txt"
+check "an unknown extension exits 2" [ "$rc" -eq 2 ]
+printf 'SecurityAlert | where AlertName == "A"\n' >"$tmp/q.kql"
+printf 'Flows | where Bytes > 1 | project Host\n' >"$tmp/q2.kql"
+run check --data "$tmp/Flows.jsonl" "$tmp/q2.kql"
+check "check --data binds loaded tables" [ "$rc" -eq 0 ]
+run check "$tmp/q2.kql"
+check "without --data the table is unknown" [ "$rc" -eq 1 ]
 run -q "print 1"
 check "running queries says not supported yet" grep -q "not supported yet" <<<"$err"
 check "running queries exits 2" [ "$rc" -eq 2 ]

@@ -12,7 +12,8 @@
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
-	"usage: kqlite check [--syntax-only | --runnable] FILE...\n"
+	"usage: kqlite check [--syntax-only | --runnable] [--data PATH]... FILE...\n"
+	"       kqlite load --summary [--strict] DATA...\n"
 	"       kqlite --help | --version\n"
 	"\n"
 	"libkqlite parses and checks KQL (the Kusto Query Language of Microsoft\n"
@@ -26,6 +27,12 @@ static const char usage_text[] =
 	"                                'N ok, N failed'. Exit 0 only when all pass.\n"
 	"    --syntax-only               check the syntax alone\n"
 	"    --runnable                  also report what the engine cannot run yet\n"
+	"    --data PATH                 load PATH first; its tables join the schemas\n"
+	"  load --summary DATA...        load data files and describe each table:\n"
+	"                                rows, columns, types, values that did not\n"
+	"                                convert. DATA is PATH (a file or a directory)\n"
+	"                                or NAME=PATH; .json, .jsonl and .ndjson load.\n"
+	"    --strict                    a value that does not convert is an error\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help                    show this help\n"
@@ -35,9 +42,11 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  kqlite check examples/*.kql\n"
 	"  kqlite check --syntax-only my_detection.kql\n"
+	"  kqlite load --summary examples/data\n"
+	"  kqlite check --data Custom=export.json my_query.kql\n"
 	"\n"
-	"Not supported yet: loading data (check --data, DATA arguments), running\n"
-	"queries (-q, -f), the REPL, kqlite test, kqlite load.\n"
+	"Not supported yet: running queries (-q, -f, DATA arguments without a\n"
+	"subcommand), the REPL, kqlite test, CSV files.\n"
 	"\n"
 	"Exit codes: 0 success, 1 a check failed, 2 bad usage or unreadable file.\n";
 
@@ -116,6 +125,12 @@ static void print_diagnostic(FILE *out, const char *source, const char *text, si
 	fputc('\n', out);
 }
 
+static void print_warning(void *payload, const char *message)
+{
+	(void)payload;
+	fprintf(stderr, "%s\n", message);
+}
+
 /* One file: 'FILE: ok' on stdout, or the diagnostic on stderr. */
 static bool check_one(kqlite_db *db, const char *path, const char *text, size_t len, bool syntax_only,
                       bool runnable)
@@ -148,10 +163,14 @@ static bool check_one(kqlite_db *db, const char *path, const char *text, size_t 
 static int cmd_check(int argc, char **argv)
 {
 	bool syntax_only = false, runnable = false, options_done = false;
-	int nfiles = 0;
+	int nfiles = 0, ndata = 0;
 	char **files = calloc((size_t)argc + 1, sizeof(*files));
-	if (!files)
+	const char **data = calloc((size_t)argc + 1, sizeof(*data));
+	if (!files || !data) {
+		free(files);
+		free((void *)data);
 		return EXIT_USAGE;
+	}
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (!options_done && !strcmp(a, "--")) {
@@ -161,10 +180,14 @@ static int cmd_check(int argc, char **argv)
 		} else if (!options_done && !strcmp(a, "--runnable")) {
 			runnable = true;
 		} else if (!options_done && !strcmp(a, "--data")) {
-			free(files);
-			return usage_error("check %s: not supported yet (loading data comes with the loaders)", a);
+			if (i + 1 >= argc) {
+				free(files);
+				return usage_error("%s", "check --data needs a PATH");
+			}
+			data[ndata++] = argv[++i];
 		} else if (!options_done && a[0] == '-' && a[1] != '\0') {
 			free(files);
+			free((void *)data);
 			return usage_error("check: unknown option '%s'", a);
 		} else {
 			files[nfiles++] = argv[i];
@@ -172,18 +195,33 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (syntax_only && runnable) {
 		free(files);
+		free((void *)data);
 		return usage_error("%s", "check: --syntax-only and --runnable exclude each other");
 	}
 	if (nfiles == 0) {
 		free(files);
+		free((void *)data);
 		return usage_error("%s", "check: no FILE given");
 	}
 	kqlite_db *db;
 	if (kqlite_open(&db) != KQLITE_OK) {
 		free(files);
+		free((void *)data);
 		fprintf(stderr, "kqlite: out of memory\n");
 		return EXIT_USAGE;
 	}
+	kqlite_load_options lo = KQLITE_LOAD_OPTIONS_INIT;
+	lo.warn = print_warning;
+	for (int i = 0; i < ndata; i++) {
+		if (kqlite_load(db, data[i], &lo) != KQLITE_OK) {
+			fprintf(stderr, "kqlite: %s\n", kqlite_errmsg(db));
+			kqlite_close(db);
+			free(files);
+			free((void *)data);
+			return EXIT_USAGE;
+		}
+	}
+	free((void *)data);
 	int ok = 0, failed = 0, unreadable = 0;
 	for (int i = 0; i < nfiles; i++) {
 		size_t len;
@@ -208,6 +246,75 @@ static int cmd_check(int argc, char **argv)
 	return failed ? EXIT_FAIL : 0;
 }
 
+/* kqlite load --summary DATA...: each loaded table's rows and columns. */
+static int cmd_load(int argc, char **argv)
+{
+	bool summary = false, strict = false, options_done = false;
+	int ndata = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!options_done && !strcmp(argv[i], "--"))
+			options_done = true;
+		else if (!options_done && !strcmp(argv[i], "--summary"))
+			summary = true;
+		else if (!options_done && !strcmp(argv[i], "--strict"))
+			strict = true;
+		else if (!options_done && argv[i][0] == '-' && argv[i][1] != '\0')
+			return usage_error("load: unknown option '%s'", argv[i]);
+		else
+			ndata++;
+	}
+	if (!summary)
+		return usage_error("%s", "load: say what to do: --summary");
+	if (ndata == 0)
+		return usage_error("%s", "load: no DATA given");
+	kqlite_db *db;
+	if (kqlite_open(&db) != KQLITE_OK)
+		return EXIT_USAGE;
+	kqlite_load_options lo = KQLITE_LOAD_OPTIONS_INIT;
+	lo.strict = strict;
+	lo.warn = print_warning;
+	options_done = false;
+	for (int i = 0; i < argc; i++) {
+		if (!options_done && (!strcmp(argv[i], "--summary") || !strcmp(argv[i], "--strict")))
+			continue;
+		if (!options_done && !strcmp(argv[i], "--")) {
+			options_done = true;
+			continue;
+		}
+		if (kqlite_load(db, argv[i], &lo) != KQLITE_OK) {
+			fprintf(stderr, "kqlite: %s\n", kqlite_errmsg(db));
+			kqlite_close(db);
+			return EXIT_USAGE;
+		}
+	}
+	size_t total = 0, tables = 0;
+	for (size_t t = 0; t < kqlite_table_count(db); t++) {
+		size_t rows = kqlite_table_row_count(db, t), ncols = kqlite_table_column_count(db, t);
+		size_t failed = 0;
+		for (size_t c = 0; c < ncols; c++)
+			failed += kqlite_table_column_failed(db, t, c);
+		if (rows == 0 && failed == 0)
+			continue; /* a known table that was not loaded */
+		printf("%s: %zu rows, %zu columns\n", kqlite_table_name(db, t), rows, ncols);
+		for (size_t c = 0; c < ncols; c++) {
+			const char *name;
+			kqlite_type type;
+			kqlite_table_column(db, t, c, &name, &type);
+			size_t f = kqlite_table_column_failed(db, t, c);
+			if (f)
+				printf("  %-32s %-9s %zu value%s did not convert (null)\n", name, kqlite_type_name(type), f,
+				       f == 1 ? "" : "s");
+			else
+				printf("  %-32s %s\n", name, kqlite_type_name(type));
+		}
+		total += rows;
+		tables++;
+	}
+	printf("%zu table%s, %zu rows\n", tables, tables == 1 ? "" : "s", total);
+	kqlite_close(db);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -224,7 +331,9 @@ int main(int argc, char **argv)
 		printf("kqlite %s\n", kqlite_version());
 		return 0;
 	}
-	if (!strcmp(argv[1], "test") || !strcmp(argv[1], "load"))
-		return usage_error("%s: not supported yet (needs the engine and the loaders)", argv[1]);
+	if (!strcmp(argv[1], "load"))
+		return cmd_load(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "test"))
+		return usage_error("%s: not supported yet (needs the engine)", argv[1]);
 	return usage_error("'%s': running queries and loading data are not supported yet; see --help", argv[1]);
 }

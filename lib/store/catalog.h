@@ -25,11 +25,21 @@ extern const size_t catalog_builtin_count;
 /* Finds a built-in schema by exact name; NULL if none. */
 const table_def *catalog_builtin_find(const char *name);
 
-/* A catalog: for now the built-in tables; loaded tables join in later. */
+struct table;
+
+/* A catalog: the built-in tables (empty until loaded) and loaded tables.
+ * tables[i] is the schema binding sees; data[i] the rows (NULL: none). */
 typedef struct catalog {
 	const table_def **tables;
-	size_t ntables;
+	struct table **data;
+	table_def **owned;      /* schemas made for loaded tables, per entry */
+	size_t ntables, cap;
 } catalog;
+
+/* Puts a loaded table in the catalog, replacing the rows of a table of
+ * the same name (the caller merged any rows it wants to keep). Takes t
+ * on success. Returns 0 or KQLITE_NOMEM (the catalog is unchanged). */
+int catalog_put(catalog *c, struct table *t);
 
 /* Returns 0, or KQLITE_NOMEM. */
 int catalog_init(catalog *c);

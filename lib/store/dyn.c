@@ -1,0 +1,458 @@
+/* dyn.c -- JSON text to and from the binary form of dynamic values. */
+#include "dyn.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { DYN_MAX_DEPTH = 512 };
+
+typedef struct jin {
+	const char *s, *e, *start;
+	strbuf *out;
+	int depth;
+} jin;
+
+static void put_u32(strbuf *b, size_t at, uint32_t v)
+{
+	if (b->oom || at + 4 > b->len)
+		return;
+	for (int i = 0; i < 4; i++)
+		b->s[at + (size_t)i] = (char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_varint(strbuf *b, uint64_t v)
+{
+	while (v >= 0x80) {
+		sb_addc(b, (char)(v | 0x80));
+		v >>= 7;
+	}
+	sb_addc(b, (char)v);
+}
+
+static bool get_varint(const uint8_t **p, const uint8_t *e, uint64_t *v)
+{
+	*v = 0;
+	for (int shift = 0; shift < 64 && *p < e; shift += 7) {
+		uint8_t c = *(*p)++;
+		*v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return true;
+	}
+	return false;
+}
+
+static void ws(jin *j)
+{
+	while (j->s < j->e && (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r'))
+		j->s++;
+}
+
+static int hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool u4(jin *j, uint32_t *cp)
+{
+	if (j->e - j->s < 4)
+		return false;
+	*cp = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hex(j->s[i]);
+		if (h < 0)
+			return false;
+		*cp = *cp * 16 + (uint32_t)h;
+	}
+	j->s += 4;
+	return true;
+}
+
+static void utf8(strbuf *b, uint32_t cp)
+{
+	char u[4];
+	if (cp < 0x80) {
+		sb_addc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xF0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		sb_add(b, u, 4);
+	}
+}
+
+/* A JSON string (at the opening quote) decoded onto b. */
+static bool jstring(jin *j, strbuf *b)
+{
+	j->s++;
+	while (j->s < j->e) {
+		const char *run = j->s;
+		while (j->s < j->e && *j->s != '"' && *j->s != '\\' && (unsigned char)*j->s >= 0x20)
+			j->s++;
+		sb_add(b, run, (size_t)(j->s - run));
+		if (j->s >= j->e || (unsigned char)*j->s < 0x20)
+			return false;
+		if (*j->s == '"') {
+			j->s++;
+			return true;
+		}
+		j->s++; /* backslash */
+		if (j->s >= j->e)
+			return false;
+		char c = *j->s++;
+		uint32_t cp;
+		switch (c) {
+		case '"': case '\\': case '/': sb_addc(b, c); break;
+		case 'b': sb_addc(b, '\b'); break;
+		case 'f': sb_addc(b, '\f'); break;
+		case 'n': sb_addc(b, '\n'); break;
+		case 'r': sb_addc(b, '\r'); break;
+		case 't': sb_addc(b, '\t'); break;
+		case 'u':
+			if (!u4(j, &cp))
+				return false;
+			if (cp >= 0xD800 && cp <= 0xDBFF && j->e - j->s >= 6 && j->s[0] == '\\' && j->s[1] == 'u') {
+				const char *save = j->s;
+				uint32_t lo;
+				j->s += 2;
+				if (u4(j, &lo) && lo >= 0xDC00 && lo <= 0xDFFF)
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				else
+					j->s = save;
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD; /* a lone surrogate has no UTF-8 form */
+			utf8(b, cp);
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+static bool jnumber(jin *j)
+{
+	const char *st = j->s;
+	if (j->s < j->e && *j->s == '-')
+		j->s++;
+	if (j->s >= j->e || *j->s < '0' || *j->s > '9')
+		return false;
+	if (*j->s == '0')
+		j->s++;
+	else
+		while (j->s < j->e && *j->s >= '0' && *j->s <= '9')
+			j->s++;
+	bool integral = true;
+	if (j->s < j->e && *j->s == '.') {
+		integral = false;
+		j->s++;
+		const char *d = j->s;
+		while (j->s < j->e && *j->s >= '0' && *j->s <= '9')
+			j->s++;
+		if (j->s == d)
+			return false;
+	}
+	if (j->s < j->e && (*j->s == 'e' || *j->s == 'E')) {
+		integral = false;
+		j->s++;
+		if (j->s < j->e && (*j->s == '+' || *j->s == '-'))
+			j->s++;
+		const char *d = j->s;
+		while (j->s < j->e && *j->s >= '0' && *j->s <= '9')
+			j->s++;
+		if (j->s == d)
+			return false;
+	}
+	char buf[512];
+	size_t n = (size_t)(j->s - st);
+	if (n >= sizeof(buf))
+		integral = false;
+	if (integral) {
+		memcpy(buf, st, n);
+		buf[n] = '\0';
+		char *end;
+		long long v = strtoll(buf, &end, 10);
+		bool overflow = (v == LLONG_MAX || v == LLONG_MIN) && n > 18; /* strtoll clamps */
+		if (!overflow || (v == LLONG_MAX && !strcmp(buf, "9223372036854775807")) ||
+		    (v == LLONG_MIN && !strcmp(buf, "-9223372036854775808"))) {
+			sb_addc(j->out, DYN_LONG);
+			uint64_t u = (uint64_t)v;
+			for (int i = 0; i < 8; i++)
+				sb_addc(j->out, (char)(u >> (8 * i)));
+			return true;
+		}
+	}
+	char *copy = n < sizeof(buf) ? buf : malloc(n + 1);
+	if (!copy) {
+		j->out->oom = true;
+		return false;
+	}
+	memcpy(copy, st, n);
+	copy[n] = '\0';
+	double d = strtod(copy, NULL);
+	if (copy != buf)
+		free(copy);
+	uint64_t u;
+	memcpy(&u, &d, 8);
+	sb_addc(j->out, DYN_REAL);
+	for (int i = 0; i < 8; i++)
+		sb_addc(j->out, (char)(u >> (8 * i)));
+	return true;
+}
+
+static bool word(jin *j, const char *w, char tag)
+{
+	size_t n = strlen(w);
+	if ((size_t)(j->e - j->s) < n || memcmp(j->s, w, n) != 0)
+		return false;
+	j->s += n;
+	sb_addc(j->out, tag);
+	return true;
+}
+
+static bool jvalue(jin *j);
+
+static bool jcontainer(jin *j, bool object)
+{
+	if (++j->depth > DYN_MAX_DEPTH)
+		return false;
+	char close = object ? '}' : ']';
+	sb_addc(j->out, object ? DYN_OBJECT : DYN_ARRAY);
+	size_t at = j->out->len;
+	sb_add(j->out, "\0\0\0\0\0\0\0\0", 8);
+	uint32_t count = 0;
+	j->s++;
+	ws(j);
+	if (j->s < j->e && *j->s == close) {
+		j->s++;
+	} else {
+		for (;;) {
+			ws(j);
+			if (object) {
+				if (j->s >= j->e || *j->s != '"')
+					return false;
+				strbuf key;
+				sb_init(&key);
+				bool ok = jstring(j, &key);
+				if (ok) {
+					put_varint(j->out, key.len);
+					sb_add(j->out, key.s ? key.s : "", key.len);
+				}
+				sb_free(&key);
+				if (!ok)
+					return false;
+				ws(j);
+				if (j->s >= j->e || *j->s != ':')
+					return false;
+				j->s++;
+			}
+			if (!jvalue(j))
+				return false;
+			count++;
+			ws(j);
+			if (j->s >= j->e)
+				return false;
+			if (*j->s == close) {
+				j->s++;
+				break;
+			}
+			if (*j->s != ',')
+				return false;
+			j->s++;
+		}
+	}
+	j->depth--;
+	put_u32(j->out, at, (uint32_t)(j->out->len - at - 8));
+	put_u32(j->out, at + 4, count);
+	return !j->out->oom;
+}
+
+static bool jvalue(jin *j)
+{
+	ws(j);
+	if (j->s >= j->e)
+		return false;
+	switch (*j->s) {
+	case '{': return jcontainer(j, true);
+	case '[': return jcontainer(j, false);
+	case '"': {
+		strbuf str;
+		sb_init(&str);
+		bool ok = jstring(j, &str);
+		if (ok)
+			dyn_from_string(str.s ? str.s : "", str.len, j->out);
+		sb_free(&str);
+		return ok;
+	}
+	case 't': return word(j, "true", DYN_TRUE);
+	case 'f': return word(j, "false", DYN_FALSE);
+	case 'n': return word(j, "null", DYN_NULL);
+	default: return jnumber(j);
+	}
+}
+
+bool dyn_from_json(const char *s, size_t len, strbuf *out, size_t *bad_at)
+{
+	size_t mark = out->len;
+	jin j = {s, s + len, s, out, 0};
+	bool ok = jvalue(&j);
+	if (ok) {
+		ws(&j);
+		ok = j.s == j.e;
+	}
+	if (!ok) {
+		if (bad_at)
+			*bad_at = (size_t)(j.s - s);
+		if (!out->oom)
+			out->len = mark;
+		return false;
+	}
+	return true;
+}
+
+void dyn_from_string(const char *s, size_t len, strbuf *out)
+{
+	sb_addc(out, DYN_STRING);
+	put_varint(out, len);
+	sb_add(out, s, len);
+}
+
+static void json_string(strbuf *out, const char *s, size_t len)
+{
+	sb_addc(out, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			sb_addc(out, '\\');
+			sb_addc(out, (char)c);
+		} else if (c == '\n') {
+			sb_adds(out, "\\n");
+		} else if (c == '\r') {
+			sb_adds(out, "\\r");
+		} else if (c == '\t') {
+			sb_adds(out, "\\t");
+		} else if (c < 0x20) {
+			sb_printf(out, "\\u%04x", c);
+		} else {
+			sb_addc(out, (char)c);
+		}
+	}
+	sb_addc(out, '"');
+}
+
+static const uint8_t *to_json(const uint8_t *p, const uint8_t *e, strbuf *out, int depth)
+{
+	if (p >= e || depth > DYN_MAX_DEPTH)
+		return NULL;
+	uint8_t tag = *p++;
+	switch (tag) {
+	case DYN_NULL: sb_adds(out, "null"); return p;
+	case DYN_FALSE: sb_adds(out, "false"); return p;
+	case DYN_TRUE: sb_adds(out, "true"); return p;
+	case DYN_LONG:
+	case DYN_REAL: {
+		if (e - p < 8)
+			return NULL;
+		uint64_t u = 0;
+		for (int i = 0; i < 8; i++)
+			u |= (uint64_t)p[i] << (8 * i);
+		if (tag == DYN_LONG) {
+			sb_printf(out, "%lld", (long long)(int64_t)u);
+		} else {
+			double d;
+			memcpy(&d, &u, 8);
+			if (d != d)
+				sb_adds(out, "\"NaN\"");
+			else if (d > 1.7976931348623157e308)
+				sb_adds(out, "\"Infinity\"");
+			else if (d < -1.7976931348623157e308)
+				sb_adds(out, "\"-Infinity\"");
+			else {
+				char buf[40];
+				for (int prec = 15; prec <= 17; prec++) { /* the shortest that reads back */
+					snprintf(buf, sizeof(buf), "%.*g", prec, d);
+					if (strtod(buf, NULL) == d)
+						break;
+				}
+				sb_adds(out, buf);
+			}
+		}
+		return p + 8;
+	}
+	case DYN_STRING: {
+		uint64_t n;
+		if (!get_varint(&p, e, &n) || (uint64_t)(e - p) < n)
+			return NULL;
+		json_string(out, (const char *)p, (size_t)n);
+		return p + n;
+	}
+	case DYN_ARRAY:
+	case DYN_OBJECT: {
+		if (e - p < 8)
+			return NULL;
+		uint32_t body = get_u32(p), count = get_u32(p + 4);
+		p += 8;
+		if ((uint64_t)(e - p) < body)
+			return NULL;
+		const uint8_t *end = p + body;
+		sb_addc(out, tag == DYN_ARRAY ? '[' : '{');
+		for (uint32_t i = 0; i < count; i++) {
+			if (i)
+				sb_addc(out, ',');
+			if (tag == DYN_OBJECT) {
+				uint64_t kl;
+				if (!get_varint(&p, end, &kl) || (uint64_t)(end - p) < kl)
+					return NULL;
+				json_string(out, (const char *)p, (size_t)kl);
+				p += kl;
+				sb_addc(out, ':');
+			}
+			p = to_json(p, end, out, depth + 1);
+			if (!p)
+				return NULL;
+		}
+		sb_addc(out, tag == DYN_ARRAY ? ']' : '}');
+		return p == end ? p : NULL;
+	}
+	default:
+		return NULL;
+	}
+}
+
+void dyn_to_json(const uint8_t *v, size_t len, strbuf *out)
+{
+	if (!to_json(v, v + len, out, 0))
+		sb_adds(out, "null");
+}
+
+size_t dyn_size(const uint8_t *v, size_t len)
+{
+	strbuf tmp;
+	sb_init(&tmp);
+	const uint8_t *end = to_json(v, v + len, &tmp, 0);
+	sb_free(&tmp);
+	return end ? (size_t)(end - v) : 0;
+}

@@ -1,0 +1,244 @@
+/* test_store.c -- columns of every type (nulls, empty strings, unicode,
+ * extremes), dynamic values in their binary form, the builder's
+ * conversions and inference, and appending tables. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builder.h"
+#include "column.h"
+#include "dyn.h"
+#include "table.h"
+#include "types.h"
+
+static void columns_of_every_type(void **state)
+{
+	(void)state;
+	column c;
+	assert_int_equal(col_init(&c, "x", 1, KQLITE_TYPE_LONG), 0);
+	for (int64_t i = 0; i < 1000; i++)
+		assert_int_equal(col_push_long(&c, i), 0);
+	assert_null(c.valid); /* no nulls: no bitmap */
+	assert_int_equal(col_push_long(&c, INT64_MIN), 0);
+	assert_int_equal(col_push_null(&c), 0);
+	assert_non_null(c.valid);
+	assert_int_equal(col_push_long(&c, INT64_MAX), 0);
+	assert_int_equal(c.n, 1003);
+	assert_int_equal(c.nulls, 1);
+	assert_false(col_is_null(&c, 999));
+	assert_true(col_is_null(&c, 1001));
+	assert_true(c.v.i64[1000] == INT64_MIN && c.v.i64[1002] == INT64_MAX);
+	col_truncate(&c, 1001);
+	assert_int_equal(c.nulls, 0);
+	col_free(&c);
+
+	assert_int_equal(col_init(&c, "s", 1, KQLITE_TYPE_STRING), 0);
+	assert_int_equal(col_push_bytes(&c, "", 0), 0);
+	assert_int_equal(col_push_bytes(&c, "h\xc3\xa9llo \xf0\x9f\x99\x82", 11), 0);
+	assert_int_equal(col_push_null(&c), 0);
+	assert_int_equal(col_push_bytes(&c, "a\0b", 3), 0);
+	size_t len;
+	const char *s = col_bytes(&c, 0, &len);
+	assert_int_equal(len, 0);
+	assert_false(col_is_null(&c, 0)); /* "" is a value */
+	s = col_bytes(&c, 1, &len);
+	assert_int_equal(len, 11);
+	assert_memory_equal(s, "h\xc3\xa9llo \xf0\x9f\x99\x82", 11);
+	assert_true(col_is_null(&c, 2));
+	s = col_bytes(&c, 3, &len);
+	assert_memory_equal(s, "a\0b", 3);
+	col_free(&c);
+
+	assert_int_equal(col_init(&c, "r", 1, KQLITE_TYPE_REAL), 0);
+	assert_int_equal(col_push_real(&c, NAN), 0);
+	assert_int_equal(col_push_real(&c, -INFINITY), 0);
+	assert_int_equal(col_push_null(&c), 0);
+	assert_true(isnan(c.v.f64[0]) && isinf(c.v.f64[1]));
+	col_free(&c);
+
+	uint8_t g[16];
+	assert_true(guid_parse("7b2c1e3a-0000-4000-8000-0123456789ab", 36, g));
+	assert_int_equal(col_init(&c, "g", 1, KQLITE_TYPE_GUID), 0);
+	assert_int_equal(col_push_null(&c), 0);
+	assert_int_equal(col_push_guid(&c, g), 0);
+	assert_memory_equal(c.v.guid + 16, g, 16);
+	col_free(&c);
+
+	assert_int_equal(col_init(&c, "b", 1, KQLITE_TYPE_BOOL), 0);
+	assert_int_equal(col_push_bool(&c, true), 0);
+	assert_int_equal(col_push_null(&c), 0);
+	assert_int_equal(col_push_int(&c, 0) == 0, 1); /* same width: no crash */
+	col_free(&c);
+}
+
+static char *json_round(const char *text)
+{
+	strbuf b, out;
+	sb_init(&b);
+	sb_init(&out);
+	size_t bad;
+	if (!dyn_from_json(text, strlen(text), &b, &bad)) {
+		sb_free(&b);
+		return NULL;
+	}
+	assert_int_equal(dyn_size((const uint8_t *)b.s, b.len), b.len);
+	dyn_to_json((const uint8_t *)b.s, b.len, &out);
+	sb_free(&b);
+	return sb_take(&out);
+}
+
+static void dynamic_values(void **state)
+{
+	(void)state;
+	static const char *const same[] = {
+		"null", "true", "false", "0", "-9223372036854775808", "9223372036854775807", "1.5",
+		"\"\"", "\"h\\u00e9 \\\"q\\\"\"", "[]", "{}", "[1,[2,[3]],{\"a\":null}]",
+		"{\"k\":\"v\",\"n\":{\"x\":[true,false]}}", "1e+300",
+	};
+	for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+		char *got = json_round(same[i]);
+		assert_non_null(got);
+		if (i == 8)
+			assert_string_equal(got, "\"h\xc3\xa9 \\\"q\\\"\"");
+		else
+			assert_string_equal(got, same[i]);
+		free(got);
+	}
+	char *got = json_round(" [ 1 , \"\\ud83d\\ude00\" , \"\\ud800\" ] ");
+	assert_string_equal(got, "[1,\"\xf0\x9f\x98\x80\",\"\xef\xbf\xbd\"]");
+	free(got);
+	got = json_round("9223372036854775808"); /* past long: a real, written shortest */
+	assert_string_equal(got, "9.223372036854776e+18");
+	free(got);
+	static const char *const bad[] = {"", "[", "[1,]", "{\"a\"}", "tru", "01", "\"\\q\"", "1 2",
+	                                  "\"a\x01\"", "{\"a\":1,}", "-", "1.", ".5"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_null(json_round(bad[i]));
+	/* deep nesting is refused, not a stack overflow */
+	char deep[2000];
+	memset(deep, '[', 1000);
+	memset(deep + 1000, ']', 1000);
+	strbuf b;
+	sb_init(&b);
+	assert_false(dyn_from_json(deep, sizeof(deep), &b, NULL));
+	sb_free(&b);
+}
+
+static table *build(const char *name, const table_def *schema, const char *rows[][3], size_t n)
+{
+	tbuilder *b = tb_new(name, strlen(name), schema);
+	assert_non_null(b);
+	for (size_t r = 0; r < n; r++) {
+		assert_int_equal(tb_row_begin(b), 0);
+		{
+			const char *key = rows[r][0], *kind = rows[r][1], *val = rows[r][2];
+			int c = tb_column(b, key, strlen(key));
+			vkind vk = kind[0] == 'n' ? V_NUMBER : kind[0] == 's' ? V_STRING : kind[0] == 'j' ? V_JSON
+			         : kind[0] == 't' ? V_TRUE : kind[0] == 'f' ? V_FALSE : kind[0] == 'x' ? V_TEXT : V_NULL;
+			assert_int_equal(tb_value(b, c, vk, val, strlen(val)), 0);
+		}
+		assert_int_equal(tb_row_end(b), 0);
+	}
+	assert_int_equal(tb_finish(b), 0);
+	table *t = tb_take(b);
+	tb_free(b);
+	return t;
+}
+
+static void builder_converts_and_infers(void **state)
+{
+	(void)state;
+	/* one value a row keeps the table simple: other columns are null */
+	const char *rows[][3] = {
+		{"n", "n", "42"}, {"n", "n", "-9223372036854775808"}, {"r", "n", "1.5"}, {"r", "n", "2"},
+		{"s", "s", "x"}, {"d", "s", "2021-11-09T10:00:00.1234567Z"}, {"d", "s", "2021-11-10"},
+		{"j", "j", "{\"a\":[1,2]}"}, {"b", "t", ""}, {"b", "f", ""}, {"m", "n", "1"}, {"m", "s", "one"},
+	};
+	table *t = build("Custom", NULL, rows, sizeof(rows) / sizeof(rows[0]));
+	assert_non_null(t);
+	assert_int_equal(t->nrows, 12);
+	const char *names[] = {"n", "r", "s", "d", "j", "b", "m"};
+	const kqlite_type types[] = {KQLITE_TYPE_LONG, KQLITE_TYPE_REAL, KQLITE_TYPE_STRING, KQLITE_TYPE_DATETIME,
+	                             KQLITE_TYPE_DYNAMIC, KQLITE_TYPE_BOOL, KQLITE_TYPE_DYNAMIC};
+	assert_int_equal(t->ncols, 7);
+	for (size_t i = 0; i < 7; i++) {
+		assert_string_equal(t->cols[i].name, names[i]);
+		assert_int_equal(t->cols[i].type, types[i]);
+		assert_int_equal(t->cols[i].n, 12);
+	}
+	assert_true(t->cols[0].v.i64[1] == INT64_MIN);
+	assert_true(col_is_null(&t->cols[0], 2));
+	assert_true(t->cols[1].v.f64[3] == 2.0);
+	int64_t ticks;
+	assert_true(datetime_parse("2021-11-09T10:00:00.1234567Z", 28, &ticks));
+	assert_true(t->cols[3].v.i64[5] == ticks);
+	size_t len;
+	col_bytes(&t->cols[2], 0, &len);
+	assert_int_equal(len, 0); /* a string's null is "" */
+	table_free(t);
+}
+
+static void builder_uses_the_schema(void **state)
+{
+	(void)state;
+	const table_def *schema = catalog_builtin_find("DeviceEvents");
+	assert_non_null(schema);
+	const char *rows[][3] = {
+		{"Timestamp", "s", "2025-11-01T00:00:00Z"},
+		{"Timestamp", "s", "not a date"},
+		{"Timestamp", "s", ""},
+		{"Extra", "n", "7"},
+	};
+	table *t = build("DeviceEvents", schema, rows, 4);
+	long ts = table_find_column(t, "Timestamp", 9), tg = table_find_column(t, "TimeGenerated", 13);
+	long ty = table_find_column(t, "Type", 4), ex = table_find_column(t, "Extra", 5);
+	assert_true(ts >= 0 && tg >= 0 && ty >= 0);
+	assert_int_equal(ex, (long)schema->ncols); /* unknown columns come after the schema's */
+	assert_int_equal(t->cols[ts].failed, 1);  /* "not a date" became null and was counted */
+	assert_true(col_is_null(&t->cols[ts], 1) && col_is_null(&t->cols[ts], 2));
+	/* TimeGenerated was absent: filled from Timestamp; Type from the name */
+	assert_true(t->cols[tg].v.i64[0] == t->cols[ts].v.i64[0]);
+	size_t len;
+	const char *s = col_bytes(&t->cols[ty], 3, &len);
+	assert_int_equal(len, 12);
+	assert_memory_equal(s, "DeviceEvents", 12);
+	table_free(t);
+}
+
+static void tables_append(void **state)
+{
+	(void)state;
+	const char *a_rows[][3] = {{"x", "n", "1"}, {"x", "n", "2"}};
+	const char *b_rows[][3] = {{"y", "s", "q"}};
+	const char *c_rows[][3] = {{"x", "s", "not a number"}};
+	table *a = build("T", NULL, a_rows, 2), *b = build("T", NULL, b_rows, 1), *c = build("T", NULL, c_rows, 1);
+	const char *clash;
+	table *ab = table_concat(a, b, &clash);
+	assert_non_null(ab);
+	assert_int_equal(ab->nrows, 3);
+	assert_int_equal(ab->ncols, 2);
+	assert_true(col_is_null(&ab->cols[0], 2));
+	assert_null(table_concat(a, c, &clash));
+	assert_string_equal(clash, "x");
+	table_free(a);
+	table_free(b);
+	table_free(c);
+	table_free(ab);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(columns_of_every_type),
+		cmocka_unit_test(dynamic_values),
+		cmocka_unit_test(builder_converts_and_infers),
+		cmocka_unit_test(builder_uses_the_schema),
+		cmocka_unit_test(tables_append),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
