@@ -63,7 +63,7 @@ fuzz)
         -Db_sanitize=address,undefined
     mkdir -p build-fuzz/corpus-parse
     build-fuzz/fuzz/fuzz_parse -max_total_time="${2:-600}" -max_len=4096 \
-        -dict=fuzz/kql.dict build-fuzz/corpus-parse fuzz/corpus/parse
+        -artifact_prefix=fuzz/ -dict=fuzz/kql.dict build-fuzz/corpus-parse fuzz/corpus/parse
     ;;
 *)
     echo "usage: bash dev.sh demo|test|bench|fuzz [SECONDS]" >&2

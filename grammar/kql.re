@@ -106,7 +106,8 @@ static int scan_typed(lexer *lx, const unsigned char *start, const unsigned char
 	while (we < e && ((*we >= 'a' && *we <= 'z') || (*we >= 'A' && *we <= 'Z') ||
 	                  (*we >= '0' && *we <= '9') || *we == '_' || *we == '$'))
 		we++;
-	bool namey = b < e && ((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') || *b == '_' || *b == '$');
+	bool namey = b < e && ((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') || *b == '_' || *b == '$' ||
+	                       (*b == '[' && b + 1 < e && (b[1] == '\'' || b[1] == '"'))); /* ['name'] */
 	unsigned char g[16];
 	const unsigned char *ge = e;
 	while (ge > b && (ge[-1] == ' ' || ge[-1] == '\t' || ge[-1] == '\r' || ge[-1] == '\n'))

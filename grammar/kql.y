@@ -289,7 +289,7 @@ expr(A) ::= expr(L) PERCENT expr(R). { A = with_op(ndn(p, A_BINARY, 2, L, R), OP
 expr(A) ::= MINUS(T) expr(E). [UNARY] { A = with_op(ndk(p, A_UNARY, T, 1, E), OP_NEG); }
 expr(A) ::= PLUS(T) expr(E). [UNARY] { A = with_op(ndk(p, A_UNARY, T, 1, E), OP_POS); }
 expr(A) ::= expr(L) DOT name(N). { A = cover(named_from(ndn(p, A_MEMBER, 1, L), N), N); }
-expr(A) ::= expr(L) BRACKETNAME(T). { A = named(p, endat(ndn(p, A_MEMBER, 1, L), T), T); }
+expr(A) ::= expr(L) BRACKETNAME(T). { A = mk_bracket_member(p, L, T); }
 expr(A) ::= expr(L) LBRACKET expr(I) RBRACKET(E). { A = mk_index(p, L, I, E); }
 expr(A) ::= expr(L) DOT LBRACKET expr(I) RBRACKET(E). { A = mk_index(p, L, I, E); }
 expr(A) ::= expr(L) DOT name(N) LP RP(E). { A = mk_method(p, L, N, NULL, E); }

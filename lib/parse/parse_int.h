@@ -57,6 +57,8 @@ ast *mk_type(parser *p, ast *name);
 ast *mk_pipe(parser *p, ast *left, ast *op);
 ast *mk_assign(parser *p, ast *name, ast *value);
 ast *mk_call(parser *p, ast *name, ast *args, lex_token rp);
+/* a['b'] is the member a.b; a[''] indexes by the empty string */
+ast *mk_bracket_member(parser *p, ast *target, lex_token t);
 /* a[i]; a["b"] with a constant string is the member a.b */
 ast *mk_index(parser *p, ast *target, ast *index, lex_token rb);
 ast *mk_method(parser *p, ast *target, ast *name, ast *args, lex_token rp);

@@ -570,11 +570,15 @@ static void expr(strbuf *b, const ast *n)
 		break;
 	case A_MEMBER:
 		expr(b, n->kids[0]);
-		if (plain_name(n->text, n->tlen)) {
+		/* hint.x would scan as one hint token: write hint['x'] */
+		if (plain_name(n->text, n->tlen) && !((n->kids[0]->kind == A_NAME || n->kids[0]->kind == A_MEMBER) &&
+		                                       ast_text_is(n->kids[0], "hint"))) {
 			sb_addc(b, '.');
 			text(b, n);
 		} else {
-			name(b, n);
+			sb_addc(b, '[');
+			quoted(b, n->text, n->tlen, '\'');
+			sb_addc(b, ']');
 		}
 		break;
 	case A_INDEX:
