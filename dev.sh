@@ -4,7 +4,7 @@
 #   bash dev.sh demo    release build; checks the example queries
 #   bash dev.sh test    sanitizer build (-Werror, ASan, UBSan); every test
 #   bash dev.sh bench   release build; benchmarks (bench/corpus.sh DIR for a corpus)
-#   bash dev.sh fuzz [SECONDS]   clang/libFuzzer build; fuzzes the parser
+#   bash dev.sh fuzz [parse|prepare|json] [SECONDS]   clang/libFuzzer build and run
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -57,16 +57,23 @@ bench)
     build/bench/bench_parse examples/*.kql tests/queries/*.kql
     ;;
 fuzz)
+    target=${2:-parse}
+    seconds=${3:-600}
     ensure_packages "${PKGS[@]}" "${FUZZ_PKGS[@]}"
     CC=clang-14 setup build-fuzz -Dfuzz=true -Dtests=false -Dbench=false \
         -Dbuildtype=debug -Doptimization=1 -Db_lundef=false \
         -Db_sanitize=address,undefined
-    mkdir -p build-fuzz/corpus-parse
-    build-fuzz/fuzz/fuzz_parse -max_total_time="${2:-600}" -max_len=4096 \
-        -artifact_prefix=fuzz/ -dict=fuzz/kql.dict build-fuzz/corpus-parse fuzz/corpus/parse
+    case "$target" in
+    parse|prepare) seeds=fuzz/corpus/parse dict=(-dict=fuzz/kql.dict) ;;
+    json) seeds=fuzz/corpus/json dict=() ;;
+    *) echo "usage: bash dev.sh fuzz parse|prepare|json [SECONDS]" >&2; exit 2 ;;
+    esac
+    mkdir -p "build-fuzz/corpus-$target"
+    "build-fuzz/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=8192 \
+        -artifact_prefix=fuzz/ "${dict[@]}" "build-fuzz/corpus-$target" "$seeds"
     ;;
 *)
-    echo "usage: bash dev.sh demo|test|bench|fuzz [SECONDS]" >&2
+    echo "usage: bash dev.sh demo|test|bench|fuzz [parse|prepare|json] [SECONDS]" >&2
     exit 2
     ;;
 esac

@@ -620,6 +620,8 @@ def user_launch(w: World, rng: Rng, dev: Device, acct: Account, t: int):
             return s, proc(w, rng, dev, "SenseIR.exe", f'"SenseIR.exe" "OnlineSenseIR" "{rng.guid()}"', sysacct, t, s)
         return svc, proc(w, rng, dev, "svchost.exe", r"C:\Windows\system32\svchost.exe -k netsvcs -p -s " + rng.choice(["Schedule", "Winmgmt", "wuauserv", "BITS", "gpsvc"]), sysacct, t, svc)
     r = rng.random()
+    if dev.server:  # no Office, browsers or chat on servers: admin tools and system work
+        r = rng.choice([0.60, 0.70, 0.72, 0.78, 0.83, 0.88, 0.95])
     if r < 0.12:
         return ex, proc(w, rng, dev, "msedge.exe", q(w.exe["msedge.exe"]["path"]) + f" --single-argument https://{rng.choice(BROWSING)}/", acct, t, ex)
     if r < 0.22:
@@ -641,11 +643,13 @@ def user_launch(w: World, rng: Rng, dev: Device, acct: Account, t: int):
         return ex, proc(w, rng, dev, "notepad.exe", f'"C:\\Windows\\system32\\NOTEPAD.EXE" C:\\Users\\{u}\\Desktop\\notes.txt', acct, t, ex)
     if r < 0.66:
         return ex, proc(w, rng, dev, "Acrobat.exe", q(w.exe["Acrobat.exe"]["path"]) + f' "C:\\Users\\{u}\\Downloads\\statement_{rng.randint(1000, 9999)}.pdf"', acct, t, ex)
-    if r < 0.74 and (acct is w.admin or (acct in w.users and w.users.index(acct) in (3, 5, 7, 15))):
+    if r < 0.74 and (dev.server or acct is w.admin or (acct in w.users and w.users.index(acct) in (3, 5, 7, 15))):
         cmd = proc(w, rng, dev, "cmd.exe", r'"C:\Windows\system32\cmd.exe" ', acct, t - 20 * MINUTE, ex)
         c = rng.choice([("git.exe", "git  pull --rebase"), ("git.exe", "git  status"),
                         ("python.exe", "python  -m pip install --upgrade requests"),
-                        ("ipconfig.exe", "ipconfig  /all"), ("Code.exe", "code  .")])
+                        ("ipconfig.exe", "ipconfig  /all"), ("Code.exe", "code  .")] if not dev.server else
+                       [("ipconfig.exe", "ipconfig  /all"), ("schtasks.exe", "schtasks  /query /fo LIST /v"),
+                        ("net.exe", "net  share"), ("whoami.exe", "whoami  /priv")])
         return cmd, proc(w, rng, dev, c[0], c[1], acct, t, cmd)
     if r < 0.80:
         svc = proc(w, rng, dev, "svchost.exe", r"C:\Windows\system32\svchost.exe -k netsvcs -p -s Schedule", sysacct, t - 2 * DAY, parent_name="services.exe")
@@ -1501,13 +1505,15 @@ def make_alert(w: World, rng: Rng, product: str, name: str, t: int, severity: st
         "TimeGenerated": t, "Type": "SecurityAlert", "AlertName": name, "DisplayName": name,
         "AlertSeverity": severity, "AlertType": alert_type or {MDATP: "WindowsDefenderAtp", OATP: "ThreatManagement"}.get(product, name.replace(" ", "")),
         "CompromisedEntity": compromised, "ConfidenceLevel": confidence[0], "ConfidenceScore": confidence[1],
-        "Description": desc or f"{name}.", "StartTime": start, "EndTime": end,
+        "Description": desc or (f"{name} on {compromised}." if compromised else f"{name}."), "StartTime": start, "EndTime": end,
         "ProcessingEndTime": t - rng.randint(5, 90) * TICKS - rng.randint(0, TICKS),
         "Entities": ents.json() if ents else "[]",
         "ExtendedLinks": jtext(links) if links else (jtext([{"Href": link, "Category": None, "Label": "Alert details",
                                                                "Type": "webLink"}]) if product == ASC else ""),
         "ExtendedProperties": jtext(props), "IsIncident": False,
-        "ProductComponentName": component, "ProductName": product, "ProviderName": provider,
+        "ProductComponentName": component if product != ASC else
+        ("Storage" if "Microsoft.Storage" in resource_id else "Servers" if "virtualMachines" in resource_id else "Arm"),
+        "ProductName": product, "ProviderName": provider,
         "RemediationSteps": jtext(list(remediation)) if remediation else "",
         "ResourceId": resource_id, "SourceComputerId": rng.guid() if product == ASC and resource_id.find("virtualMachines") > 0 else "",
         "Status": status, "SubTechniques": jtext(list(subtechniques)) if subtechniques else "",

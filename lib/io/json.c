@@ -32,6 +32,7 @@ typedef struct keyslot {
 	char *name;
 	size_t len, cap;
 	int col;
+	bool plain; /* nothing in the name needs an escape: raw bytes compare */
 } keyslot;
 
 typedef struct jp {
@@ -485,6 +486,8 @@ static bool push(jp *p, int kind)
 	return true;
 }
 
+static bool member_colon(jp *p);
+
 /* At a member's name: scans it (decoded when k is not NULL), the ':' and
  * the whitespace up to the value. */
 static bool member_name(jp *p, bool after_comma, const char **k, size_t *kn)
@@ -497,6 +500,12 @@ static bool member_name(jp *p, bool after_comma, const char **k, size_t *kn)
 	}
 	if (!scan_string(p, k ? &p->scratch : NULL, k, kn))
 		return false;
+	return member_colon(p);
+}
+
+/* After a member's name: the ':' and the whitespace up to the value. */
+static bool member_colon(jp *p)
+{
 	skip_ws(p);
 	if (peek(p) != ':')
 		return expected(p, "':' after a member name");
@@ -623,7 +632,28 @@ static int column_for(jp *p, tbuilder *b, size_t i, const char *k, size_t kn)
 		memcpy(ks->name, k, kn);
 	ks->len = kn;
 	ks->col = col;
+	ks->plain = true;
+	for (size_t j = 0; j < kn; j++)
+		if ((unsigned char)k[j] < 0x20 || k[j] == '"' || k[j] == '\\')
+			ks->plain = false;
 	return col;
+}
+
+/* The column of the key at p->pos when its text is exactly the i-th key
+ * of the previous row (p->pos then moves past it), else -1: one memcmp
+ * for a row that repeats its predecessor's keys. Equal raw bytes are the
+ * same valid string only when the name has nothing to escape. */
+static inline int predicted(jp *p, size_t i)
+{
+	if (i >= p->nslots)
+		return -1;
+	const keyslot *ks = &p->slots[i];
+	size_t at = p->pos + 1;
+	if (!ks->plain || at >= p->len || p->s[p->pos] != '"' || p->len - at <= ks->len ||
+	    p->s[at + ks->len] != '"' || (ks->len && memcmp(p->s + at, ks->name, ks->len) != 0))
+		return -1;
+	p->pos = at + ks->len + 1;
+	return ks->col;
 }
 
 /* The value at p->pos to column col of the current row, in its source
@@ -668,13 +698,18 @@ static bool emit_row(jp *p, tbuilder *b)
 		p->pos++;
 	} else {
 		for (size_t i = 0;; i++) {
-			const char *k;
-			size_t kn;
-			if (!member_name(p, i > 0, &k, &kn))
-				return false;
-			int col = column_for(p, b, i, k, kn);
-			if (col < 0)
-				return nomem(p);
+			int col = predicted(p, i);
+			if (col >= 0) {
+				if (!member_colon(p))
+					return false;
+			} else {
+				const char *k;
+				size_t kn;
+				if (!member_name(p, i > 0, &k, &kn))
+					return false;
+				if ((col = column_for(p, b, i, k, kn)) < 0)
+					return nomem(p);
+			}
 			if (!emit_value(p, b, col))
 				return false;
 			skip_ws(p);
