@@ -102,6 +102,17 @@ check "a malformed file names file, line, column and byte" grep -Eq "broken.json
 printf 'x' >"$tmp/data.txt"
 run load --summary "$tmp/data.txt"
 check "an unknown extension exits 2" [ "$rc" -eq 2 ]
+# CSV as the Logs blade exports it: BOM, " [UTC]" headers, US datetimes,
+# quoted fields with commas, quotes and line breaks.
+printf '\xef\xbb\xbfTimeGenerated [UTC],Subject,Count,Flag\r\n"2/25/2025, 9:19:25.391 AM","a, ""b""\nc",3,true\r\n,,,\r\n' >"$tmp/Mail.csv"
+run load --summary "$tmp/Mail.csv"
+check "CSV loads" [ "$rc" -eq 0 ]
+check "CSV header suffix dropped, datetime read" grep -Eq "^  TimeGenerated +datetime$" <<<"$out"
+check "CSV numbers and bools inferred" grep -Eq "^  Count +long$" <<<"$out"
+check "CSV rows (empty fields are nulls)" grep -q "^Mail: 2 rows, 4 columns" <<<"$out"
+printf 'a,b\n1,2,3\n' >"$tmp/ragged.csv"
+run load --summary "$tmp/ragged.csv"
+check "a ragged CSV record is an error" grep -q "ragged.csv:2:1: this record has more fields" <<<"$err"
 printf 'SecurityAlert | where AlertName == "A"\n' >"$tmp/q.kql"
 printf 'Flows | where Bytes > 1 | project Host\n' >"$tmp/q2.kql"
 run check --data "$tmp/Flows.jsonl" "$tmp/q2.kql"

@@ -43,7 +43,7 @@ t1=$(now_ms)
 check "generator runs (--rows-per-table 625 --format jsonl)" [ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || cat "$tmp/err" >&2
 check "10k rows generated in under 10 s ($((t1 - t0)) ms)" [ $((t1 - t0)) -lt 10000 ]
-check "16 .jsonl files" [ "$(ls "$tmp/jsonl"/*.jsonl 2>/dev/null | wc -l)" -eq 16 ]
+check "16 .jsonl files" [ "$(find "$tmp/jsonl" -name '*.jsonl' | wc -l)" -eq 16 ]
 check "MANIFEST.tsv header" [ "$(head -n 1 "$tmp/jsonl/MANIFEST.tsv" 2>/dev/null)" = "$(printf 'file\ttable\trows\tformat')" ]
 total=0
 while IFS=$'\t' read -r file table rows format; do
@@ -285,14 +285,33 @@ while read -r verdict name; do
 done <"$tmp/checks"
 check "structural checks ran" grep -q '^PASS ' "$tmp/checks"
 
-# --- LOAD CHECKS: to be added when `kqlite load --summary` works ------------------
-# Planned: for each table of examples/data (and of the 10k jsonl set in $tmp/jsonl),
-# run "$kq" load --summary on the directory and compare its per-table row counts
-# with MANIFEST.tsv (sum over a table's files), its column types with
-# data/schemas/*.json, and check that no value failed to convert.
-# Enable with: tests/sample_test.sh path/to/kqlite
+# --- LOAD CHECKS -------------------------------------------------------------------
+# With a kqlite binary: loading reports, per table, exactly the rows the files
+# hold (MANIFEST.tsv summed over a table's files), the built-in schema's types,
+# and no value that failed to convert.
 if [ -n "$kq" ]; then
-    echo "note: load checks are not written yet; '$kq' is not used" >&2
+    expected_rows() { # expected_rows MANIFEST -> "table rows" lines, summed
+        awk -F'\t' 'NR > 1 { n[$2] += $3 } END { for (t in n) print t, n[t] }' "$1" | sort
+    }
+    loaded_rows() { # loaded_rows SUMMARY -> "table rows" lines
+        sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\): \([0-9]*\) rows, .*/\1 \2/p' "$1" | sort
+    }
+    "$kq" load --summary "$data" >"$tmp/summary.txt" 2>"$tmp/summary.err"
+    check "kqlite loads examples/data" [ $? -eq 0 ]
+    check "row counts of examples/data match MANIFEST.tsv" \
+        diff <(expected_rows "$data/MANIFEST.tsv") <(loaded_rows "$tmp/summary.txt")
+    check "no value in examples/data fails to convert" \
+        bash -c '! grep -q "did not convert" "$1"' _ "$tmp/summary.err"
+    check "every table of the sample is loaded" [ "$(tail -n 1 "$tmp/summary.txt")" = "16 tables, $(awk -F'\t' 'NR > 1 { n += $3 } END { print n }' "$data/MANIFEST.tsv") rows" ]
+    if [ -d "$tmp/jsonl" ]; then
+        "$kq" load --summary "$tmp/jsonl" >"$tmp/summary10k.txt" 2>"$tmp/summary10k.err"
+        check "kqlite loads the 10k-row export" [ $? -eq 0 ]
+        check "row counts of the 10k-row export match" \
+            diff <(expected_rows "$tmp/jsonl/MANIFEST.tsv") <(loaded_rows "$tmp/summary10k.txt")
+        check "the 10k-row export has 10,000 rows" [ "$(tail -n 1 "$tmp/summary10k.txt")" = "16 tables, 10000 rows" ]
+    else
+        check "the 10k-row export exists for the load checks" false
+    fi
 fi
 # --- end of LOAD CHECKS -----------------------------------------------------------
 

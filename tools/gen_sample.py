@@ -25,7 +25,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import random
 import re
 import sys
@@ -693,7 +692,7 @@ def ip_type(ip: str) -> str:
 
 
 def v6_of(dev: Device) -> str:
-    a, b, c, d = dev.ip.split(".")
+    _, b, c, d = dev.ip.split(".")
     return f"2001:db8:{c}:{b}::{int(d):x}"
 
 
@@ -1216,7 +1215,7 @@ def new_message(w: World, rng: Rng, t: int, kind: str, **over) -> dict:
     elif kind == "outbound":
         s = rng.choice(w.users)
         m.update(direction="Outbound", sender=s.upn, sender_name=s.display, sender_oid=s.oid, mail_from=s.upn,
-                 sender_ip="", subject="RE: " + rng.choice(PARTNER_SUBJECTS).format(n=rng.randint(1000, 99999), org="Contoso"),
+                 sender_ip="", subject=("RE: " + rng.choice(PARTNER_SUBJECTS).format(n=rng.randint(1000, 99999), org="Contoso")).replace("RE: RE: ", "RE: "),
                  rcpts=[(f"{rng.choice(['orders', 'accounts', 'j.smith', 'support'])}@{org_dom}", "")],
                  imid=o365_imid(rng), location="On-premises/external", bcl=None)
     elif kind in ("partner", "newsletter", "spam"):
@@ -1662,7 +1661,7 @@ def scen_phish_a(w: World, rng: Rng) -> None:
     dpe(w, rng, dev, tc + 2 * TICKS, outl, edge)
     add(w, "DeviceNetworkEvents", net_row(w, rng, dev, tc + 3 * TICKS, edge, "ConnectionSuccess", PHISH_IP, 443, PHISH_DOMAIN))
     e = Ents()
-    mb = e.mailbox(u)
+    e.mailbox(u)
     e.mail(m, u.upn)
     e.url(url)
     e.ip("203.0.113.90")
@@ -2012,7 +2011,7 @@ def scen_rdp_brute_force(w: World, rng: Rng) -> None:
     e.account(w.svc_backup)
     e.ip(dev.ip)
     for folder, name in files:
-        md5, sha1, sha256 = hashes(folder + name)
+        _, sha1, sha256 = hashes(folder + name)
         e.file(name + ".locked", "\\\\srv-file-02\\Finance\\" + folder[len("D:\\Shares\\Finance\\"):], sha1, sha256)
     big = make_alert(w, rng, MDATP, "Ransomware behavior detected in the file system", w.fix(tr + 4 * MINUTE), "High", ents=e,
                      tactics=("Impact",), techniques=("T1486",), compromised=fs.name,
@@ -2585,9 +2584,11 @@ def readme(w: World, written, fmt: str, seed: int, rows_per_table: int | None, n
         L += ["Two tables come in two files each (same table name, so a directory load appends them):",
               "DeviceProcessEvents (`.sentinel.jsonl` = the days before the empty day, TimeGenerated only;",
               "`.jsonl` = the days after it, Timestamp only) and DeviceNetworkEvents (`.json` = before, both",
-              "columns; `.defender.json` = after, Timestamp only). A column a file lacks loads as null, so",
-              "queries over the whole window use `coalesce(Timestamp, TimeGenerated)`. The columns",
-              "TenantId, SourceSystem and Type are absent from Defender-style files.", ""]
+              "columns; `.defender.json` = after, Timestamp only). TenantId, SourceSystem and Type are absent",
+              "from Defender-style files too. A loader either fills a missing column with nulls (then query the",
+              "whole window with `coalesce(Timestamp, TimeGenerated)`) or, as `kqlite load` does for the time",
+              "columns and Type, fills it in with a note. DeviceNetworkEvents comes from two JSON formats (an",
+              "array and a Defender API response), so a loader may warn about that.", ""]
     L += ["## Connectors (SecurityAlert ProductName / SecurityIncident ProviderName)", "",
           "| ProductName | alerts (distinct SystemAlertId) |", "|---|---:|"]
     for p in PRODUCTS:
@@ -2627,7 +2628,7 @@ def readme(w: World, written, fmt: str, seed: int, rows_per_table: int | None, n
           "  `OUTLOOK.EXE`): compare with `=~` / `in~`. InitiatingProcessFolderPath is lower-case, FolderPath is not.",
           "- IPv4 addresses sometimes appear IPv4-mapped (`::ffff:10.1.4.42`, type FourToSixMapping); some",
           "  connections and senders are IPv6.",
-          "- One EmailEvents Subject holds a line break and some hold commas, quotes and non-ASCII text (CSV quoting).",
+          "- Some EmailEvents Subjects hold a line break, commas and quotes, or non-ASCII text (CSV quoting, UTF-8).",
           ""]
     return "\n".join(L)
 

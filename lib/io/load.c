@@ -178,8 +178,7 @@ static int read_file(loader *l, enum family f, const char *text, size_t len)
 	case F_LINES:
 		return json_read_lines(l, text, len, l->d);
 	case F_CSV:
-		diag_set_nospan(l->d, KQLITE_ERROR, "%s: not supported yet: CSV files (load .json, .jsonl or .ndjson)", l->path);
-		return KQLITE_ERROR;
+		return csv_read(l, text, len, l->d);
 	default:
 		return KQLITE_ERROR;
 	}

@@ -38,4 +38,9 @@ int json_read_document(loader *l, const char *text, size_t len, diag *d);
  * are skipped; an empty file is a table with no rows. */
 int json_read_lines(loader *l, const char *text, size_t len, diag *d);
 
+/* CSV (.csv), RFC 4180 as the portals export it: a header row, quoted
+ * fields, a UTF-8 BOM skipped, a " [UTC]" header suffix dropped. Values
+ * are untyped text; an empty field is null. */
+int csv_read(loader *l, const char *text, size_t len, diag *d);
+
 #endif
