@@ -319,6 +319,8 @@ ast *mk_method(parser *p, ast *target, ast *name, ast *args, lex_token rp)
 
 ast *mk_namepat(parser *p, ast *name, int stars, const lex_token *star)
 {
+	if (!name && !star)
+		return NULL; /* the name failed: the error is set */
 	ast *n = name ? ndnm(p, A_NAMEPAT, name, 0) : nd(p, A_NAMEPAT, *star);
 	if (n && star)
 		grow_span(n, star->off, star->len);
