@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dev.sh -- the one entry point: installs what is missing (Debian 12; as
 # root, or with sudo), builds, and runs.
-#   bash dev.sh demo    release build; checks the example queries
+#   bash dev.sh demo    release build; checks the example queries and loads
+#                       the bundled sample export
 #   bash dev.sh test    sanitizer build (-Werror, ASan, UBSan); every test
 #   bash dev.sh bench   release build; benchmarks (bench/corpus.sh DIR for a corpus)
 #   bash dev.sh fuzz [parse|prepare|json] [SECONDS]   clang/libFuzzer build and run
@@ -38,7 +39,8 @@ case "${1:-demo}" in
 demo)
     ensure_packages "${PKGS[@]}"
     setup build
-    build/tools/kqlite check --syntax-only examples/*.kql
+    build/tools/kqlite check examples/*.kql
+    build/tools/kqlite load --summary examples/data
     ;;
 test)
     ensure_packages "${PKGS[@]}"

@@ -18,6 +18,7 @@
 #define KQLITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -105,6 +106,9 @@ size_t kqlite_table_row_count(const kqlite_db *db, size_t table);
  * became null. */
 size_t kqlite_table_column_failed(const kqlite_db *db, size_t table, size_t col);
 
+/* Bytes table i's loaded columns hold (values, validity, string heaps). */
+size_t kqlite_table_memory(const kqlite_db *db, size_t table);
+
 /* ---- Loading ----------------------------------------------------------- */
 
 #define KQLITE_LOAD_OPTIONS_VERSION 1
@@ -132,6 +136,49 @@ typedef struct kqlite_load_options {
  * the message on db ("FILE:LINE:COL: ... (byte N)"); the failed file
  * leaves no trace in the catalog. */
 int kqlite_load(kqlite_db *db, const char *data, const kqlite_load_options *opts);
+
+/* ---- Tables: build, read and write --------------------------------------- */
+
+/* One value. For a null, type is KQLITE_TYPE_NULL (a string column's null
+ * reads back as the empty string, as in KQL). */
+typedef struct kqlite_value {
+	kqlite_type type;
+	union {
+		int b;                /* bool: 0 or 1 */
+		int32_t i;            /* int */
+		int64_t l;            /* long; datetime and timespan in 100 ns ticks */
+		double r;             /* real, decimal */
+		struct {
+			const char *ptr;  /* string: UTF-8; dynamic: JSON text */
+			size_t len;
+		} s;
+		unsigned char guid[16];
+	} v;
+} kqlite_value;
+
+/* Creates an empty table with these columns, or empties and retypes the
+ * table of that name; *index receives its index. Names are copied. */
+int kqlite_table_create(kqlite_db *db, const char *name, size_t ncols, const char *const *names,
+                        const kqlite_type *types, size_t *index);
+
+/* Appends one row: values[i] for column i, of the column's type or
+ * KQLITE_TYPE_NULL (an int value may fill a long or real column, a long a
+ * real one). All or nothing: on error the table is unchanged. */
+int kqlite_table_append_row(kqlite_db *db, size_t table, const kqlite_value *values, size_t n);
+
+/* Appends nrows rows given column by column: columns[c][r]. */
+int kqlite_table_append_columns(kqlite_db *db, size_t table, size_t nrows,
+                                const kqlite_value *const *columns, size_t ncols);
+
+/* Reads a value. A string's pointer stays valid until the table changes;
+ * a dynamic value is returned as JSON text in a buffer owned by db, valid
+ * until the next call on db. */
+int kqlite_table_value(kqlite_db *db, size_t table, size_t col, size_t row, kqlite_value *out);
+
+/* Writes a table in an output format of the command line: "table", "csv",
+ * "json", "ndjson", "api-json", "markdown", with CLI.md's value encodings.
+ * *out is NUL-terminated; free it with kqlite_free. */
+int kqlite_table_write(kqlite_db *db, size_t table, const char *format, char **out, size_t *len);
 
 /* ---- Syntax ----------------------------------------------------------- */
 

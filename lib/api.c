@@ -166,6 +166,13 @@ size_t kqlite_table_column_failed(const kqlite_db *db, size_t table, size_t col)
 	return db->cat.data[table]->cols[col].failed;
 }
 
+size_t kqlite_table_memory(const kqlite_db *db, size_t table)
+{
+	if (!db || table >= db->cat.ntables || !db->cat.data[table])
+		return 0;
+	return table_memory(db->cat.data[table]);
+}
+
 int kqlite_load(kqlite_db *db, const char *data, const kqlite_load_options *opts)
 {
 	if (!db || !data || (opts && opts->version != KQLITE_LOAD_OPTIONS_VERSION))
