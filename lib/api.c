@@ -5,6 +5,7 @@
 
 #include "bind.h"
 #include "catalog.h"
+#include "db.h"
 #include "functions.h"
 #include "diag.h"
 #include "kqlite.h"
@@ -12,13 +13,6 @@
 #include "table.h"
 #include "parse.h"
 
-struct kqlite_db {
-	catalog cat;
-	diag err;
-	const char *err_text; /* the text the error's span points into */
-	size_t err_len;
-	char *err_copy;       /* owned copy of that text */
-};
 
 struct kqlite_syntax {
 	parse_tree tree;
@@ -60,16 +54,14 @@ void kqlite_close(kqlite_db *db)
 	if (!db)
 		return;
 	catalog_free(&db->cat);
+	sb_free(&db->scratch);
 	free(db->err_copy);
 	free(db);
 }
 
 static void clear_error(kqlite_db *db)
 {
-	diag_clear(&db->err);
-	free(db->err_copy);
-	db->err_copy = NULL;
-	db->err_len = 0;
+	db_clear_error(db);
 }
 
 /* Keeps a copy of the text so the error's line and column can be worked

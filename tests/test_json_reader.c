@@ -453,6 +453,16 @@ static void api_json_several_tables(void **state)
 	expect_cell(b, "f", 0, "true");
 	unload(&r);
 
+	/* "tables" twice: the last wins. */
+	load(&r,
+	     "{\"tables\":[{\"name\":\"A\",\"columns\":[],\"rows\":[]},{\"name\":\"B\",\"columns\":[],\"rows\":[]}],"
+	     "\"tables\":[{\"name\":\"C\",\"columns\":[{\"name\":\"c\",\"type\":\"string\"}],\"rows\":[[\"z\"]]}]}",
+	     false);
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(r.l.n, 1);
+	expect_cell(tab(&r, "T"), "c", 0, "z");
+	unload(&r);
+
 	/* No tables: an empty table under the file's name. */
 	load(&r, "{\"tables\":[]}", false);
 	assert_int_equal(r.rc, 0);
@@ -487,7 +497,7 @@ static void api_json_errors(void **state)
 	snprintf(buf, sizeof(buf), "%s[[1,2],[1,2,3]]}]}", cols);
 	expect_error(buf, false, "more values than the table has columns (2)", strlen(cols) + 12);
 	snprintf(buf, sizeof(buf), "%s[[1,2],[1]]}]}", cols);
-	expect_error(buf, false, "this row has 1 values, but the table has 2 columns", strlen(cols) + 7);
+	expect_error(buf, false, "this row has 1 value, but the table has 2 columns", strlen(cols) + 7);
 	expect_error("{\"tables\":[{\"name\":\"A\",\"rows\":[]}]}", false, "has no \"columns\"", 11);
 	expect_error("{\"tables\":[{\"name\":\"A\",\"columns\":[]}]}", false, "has no \"rows\"", 11);
 	expect_error("{\"tables\":[{\"columns\":[],\"rows\":[]},{\"columns\":[],\"rows\":[]}]}", false,

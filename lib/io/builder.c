@@ -337,18 +337,16 @@ static int convert(tbuilder *b, column *c, vkind k, const char *s, size_t len)
 			if (!dyn_from_json(s, len, sb, NULL))
 				return sb->oom ? -1 : 0;
 			break;
-		default: {
-			/* text that holds JSON (an exported dynamic column) is read as JSON */
-			size_t i = 0;
-			while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
-				i++;
-			bool json = i < len && (s[i] == '{' || s[i] == '[' || (k == V_TEXT && (s[i] == '"' || s[i] == '-' ||
-			                                                                        (s[i] >= '0' && s[i] <= '9'))));
-			if (!json || !dyn_from_json(s, len, sb, NULL)) {
+		default:
+			/* text in a dynamic column is the JSON it spells (api-json and CSV
+			 * write dynamic values as JSON text); text that is not JSON is a
+			 * string */
+			if (!dyn_from_json(s, len, sb, NULL)) {
+				if (sb->oom)
+					return -1;
 				sb->len = 0;
 				dyn_from_string(s, len, sb);
 			}
-		}
 		}
 		if (sb->oom)
 			return -1;

@@ -12,7 +12,6 @@
 #include <emmintrin.h>
 #endif
 
-#include "strbuf.h"
 #include "types.h"
 
 #define JSON_MAX_DEPTH 512
@@ -35,6 +34,12 @@ typedef struct keyslot {
 	bool plain; /* nothing in the name needs an escape: raw bytes compare */
 } keyslot;
 
+/* Where an api-json table starts, and its name, TableName, columns and
+ * rows values (NO_OFF when absent). */
+typedef struct api_table {
+	size_t at, offs[4];
+} api_table;
+
 typedef struct jp {
 	const unsigned char *s;
 	size_t len, pos;
@@ -45,11 +50,14 @@ typedef struct jp {
 	int rc;                /* the code of the error, once one is set */
 	unsigned depth;
 	uint8_t kind[JSON_MAX_DEPTH + 2]; /* K_OBJ/K_ARR by depth, for skip_value */
-	strbuf scratch;        /* strings with escapes, decoded */
+	char *buf;             /* the decoded string, when it had escapes */
+	size_t cap;
 	keyslot *slots;
 	size_t nslots, slots_cap;
 	int *cols;             /* api-json: the columns by position */
 	size_t ncols, cols_cap;
+	api_table *tabs;       /* api-json: the tables found by scan_tables */
+	size_t ntabs, tabs_cap;
 } jp;
 
 /* ---- Errors --------------------------------------------------------- */
@@ -199,33 +207,8 @@ static inline size_t find_quote(const unsigned char *s, size_t i, size_t len)
 	return i;
 }
 
-/* The first '"', '[', ']', '{' or '}' from i, or len. */
-static inline size_t find_struct(const unsigned char *s, size_t i, size_t len)
-{
-#ifdef __SSE2__
-	/* '[' | 0x20 == '{' and ']' | 0x20 == '}', and no other byte maps there. */
-	const __m128i quote = _mm_set1_epi8('"'), lower = _mm_set1_epi8(0x20);
-	const __m128i open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
-	for (; i + 16 <= len; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i f = _mm_or_si128(v, lower);
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		                         _mm_or_si128(_mm_cmpeq_epi8(f, open), _mm_cmpeq_epi8(f, close)));
-		unsigned mask = (unsigned)_mm_movemask_epi8(m);
-		if (mask)
-			return i + (unsigned)__builtin_ctz(mask);
-	}
-#endif
-	for (; i < len; i++) {
-		unsigned c = s[i] | 0x20;
-		if (s[i] == '"' || c == '{' || c == '}')
-			break;
-	}
-	return i;
-}
-
 /* The index of the quote closing the string whose body starts at i, or
- * len. Does not validate: for prescans and text already validated. */
+ * len. Does not validate: scan_string's look ahead. */
 static size_t string_end(const unsigned char *s, size_t i, size_t len)
 {
 	for (;;) {
@@ -236,53 +219,31 @@ static size_t string_end(const unsigned char *s, size_t i, size_t len)
 	}
 }
 
-/* The end of the object or array at i, tracking only brackets and
- * strings: exact on valid text, bounded and memory-safe on any other. */
-static size_t skip_fast(const unsigned char *s, size_t i, size_t len)
-{
-	size_t depth = 0;
-	while ((i = find_struct(s, i, len)) < len) {
-		unsigned c = s[i];
-		if (c == '"') {
-			i = string_end(s, i + 1, len);
-			if (i >= len)
-				break;
-		} else if ((c | 0x20) == '{') {
-			depth++;
-		} else if (depth <= 1) {
-			return i + 1;
-		} else {
-			depth--;
-		}
-		i++;
-	}
-	return len;
-}
+/* What \\X stands for, for the one-letter escapes; 0 for the others. */
+static const char unescape[256] = {
+	['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+	['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
+};
 
-static void put_utf8(strbuf *out, uint32_t cp)
+/* Writes cp as UTF-8 at o; returns the byte after. */
+static char *put_utf8(char *o, uint32_t cp)
 {
-	char b[4];
-	size_t n;
 	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
+		*o++ = (char)cp;
 	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | cp >> 6);
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
+		*o++ = (char)(0xC0 | cp >> 6);
+		*o++ = (char)(0x80 | (cp & 0x3F));
 	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | cp >> 12);
-		b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
+		*o++ = (char)(0xE0 | cp >> 12);
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
 	} else {
-		b[0] = (char)(0xF0 | cp >> 18);
-		b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
+		*o++ = (char)(0xF0 | cp >> 18);
+		*o++ = (char)(0x80 | (cp >> 12 & 0x3F));
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
 	}
-	sb_add(out, b, n);
+	return o;
 }
 
 static int hex_val(int c)
@@ -308,20 +269,19 @@ static long hex4(const jp *p, size_t i)
 	return v;
 }
 
-/* The escape at i (a '\\'): checks it and, with out, appends what it
- * stands for. A \u surrogate pair becomes its code point; a lone
- * surrogate has no UTF-8 form and becomes U+FFFD, as in dyn.c. Returns
- * the escape's length, or 0 after setting the error. */
-static size_t escape(jp *p, size_t i, size_t open, strbuf *out)
+/* The escape at i (a '\\'): checks it and, with o, writes what it stands
+ * for at *o. A \u surrogate pair becomes its code point; a lone surrogate
+ * has no UTF-8 form and becomes U+FFFD, as in dyn.c. Never writes more
+ * bytes than the escape takes. Returns the escape's length, or 0 after
+ * setting the error. */
+static size_t escape(jp *p, size_t i, size_t open, char **o)
 {
-	static const char plain[] = "\"\\/bfnrt", decoded[] = "\"\\/\b\f\n\r\t";
 	if (i + 1 >= p->len)
 		return fail_at(p, open, 1, "unterminated string"), 0;
 	int c = p->s[i + 1];
-	const char *hit = c ? strchr(plain, c) : NULL;
-	if (hit) {
-		if (out)
-			sb_addc(out, decoded[hit - plain]);
+	if (unescape[c]) {
+		if (o)
+			*(*o)++ = unescape[c];
 		return 2;
 	}
 	if (c != 'u') {
@@ -345,19 +305,36 @@ static size_t escape(jp *p, size_t i, size_t open, strbuf *out)
 	}
 	if (cp >= 0xD800 && cp <= 0xDFFF)
 		cp = 0xFFFD;
-	if (out)
-		put_utf8(out, (uint32_t)cp);
+	if (o)
+		*o = put_utf8(*o, (uint32_t)cp);
 	return n;
 }
 
+/* Room for n bytes in p->buf. */
+static bool reserve(jp *p, size_t n)
+{
+	if (n <= p->cap)
+		return true;
+	size_t cap = p->cap ? p->cap : 256;
+	while (cap < n)
+		cap *= 2;
+	char *b = realloc(p->buf, cap);
+	if (!b)
+		return nomem(p);
+	p->buf = b;
+	p->cap = cap;
+	return true;
+}
+
 /* Scans the string at p->pos (its '"'), leaving p->pos past the closing
- * quote. With out it also decodes: *sp points into the text when the
- * string has no escapes (the common case, no copy), else into out. */
-static bool scan_string(jp *p, strbuf *out, const char **sp, size_t *slen)
+ * quote. With decode it also gives its bytes: *sp points into the text
+ * when the string has no escapes (the common case, no copy), else into
+ * p->buf, which then holds the decoded string. */
+static bool scan_string(jp *p, bool decode, const char **sp, size_t *slen)
 {
 	const unsigned char *s = p->s;
 	size_t len = p->len, open = p->pos, i = open + 1, run = i;
-	bool esc = false;
+	char *o = NULL; /* where decoded bytes go, once an escape is seen */
 	for (;;) {
 		i = find_special(s, i, len);
 		if (i >= len)
@@ -366,13 +343,28 @@ static bool scan_string(jp *p, strbuf *out, const char **sp, size_t *slen)
 		if (c == '"')
 			break;
 		if (c == '\\') {
-			if (out) {
-				if (!esc)
-					out->len = 0;
-				esc = true;
-				sb_add(out, (const char *)s + run, i - run);
+			if (decode) {
+				/* Decoded text is never longer than its source: room for
+				 * the rest of the string is room for all of it. */
+				if (!o) {
+					if (!reserve(p, string_end(s, i, len) - open))
+						return false;
+					o = p->buf;
+				}
+				memcpy(o, s + run, i - run);
+				o += i - run;
 			}
-			size_t n = escape(p, i, open, out);
+			/* JSON text in a string escapes every quote: the one-letter
+			 * escapes stay here, without a call. */
+			char u = i + 1 < len ? unescape[s[i + 1]] : 0;
+			if (u) {
+				if (o)
+					*o++ = u;
+				i += 2;
+				run = i;
+				continue;
+			}
+			size_t n = escape(p, i, open, decode ? &o : NULL);
 			if (!n)
 				return false;
 			i += n;
@@ -390,14 +382,13 @@ static bool scan_string(jp *p, strbuf *out, const char **sp, size_t *slen)
 		}
 	}
 	p->pos = i + 1;
-	if (!out)
+	if (!decode)
 		return true;
-	if (esc) {
-		sb_add(out, (const char *)s + run, i - run);
-		if (out->oom)
-			return nomem(p);
-		*sp = out->s;
-		*slen = out->len;
+	if (o) {
+		memcpy(o, s + run, i - run);
+		o += i - run;
+		*sp = p->buf;
+		*slen = (size_t)(o - p->buf);
 	} else {
 		*sp = (const char *)s + open + 1;
 		*slen = i - open - 1;
@@ -459,7 +450,7 @@ static bool scan_scalar(jp *p, vkind *kind)
 	switch (peek(p)) {
 	case '"':
 		*kind = V_STRING;
-		return scan_string(p, NULL, NULL, NULL);
+		return scan_string(p, false, NULL, NULL);
 	case 't':
 		*kind = V_TRUE;
 		return scan_literal(p, "true", 4);
@@ -498,7 +489,7 @@ static bool member_name(jp *p, bool after_comma, const char **k, size_t *kn)
 			               "expected a member name after ',': trailing commas are not allowed");
 		return expected(p, "a member name (a string)");
 	}
-	if (!scan_string(p, k ? &p->scratch : NULL, k, kn))
+	if (!scan_string(p, k != NULL, k, kn))
 		return false;
 	return member_colon(p);
 }
@@ -577,23 +568,6 @@ static bool skip_value(jp *p)
 	}
 }
 
-/* Passes the value at p->pos in text already validated (cheaply: only
- * brackets and quotes are looked at). */
-static void skip_validated(jp *p)
-{
-	int c = peek(p);
-	if (c == '{' || c == '[') {
-		p->pos = skip_fast(p->s, p->pos, p->len);
-	} else if (c == '"') {
-		p->pos = string_end(p->s, p->pos + 1, p->len);
-		if (p->pos < p->len)
-			p->pos++;
-	} else {
-		while ((c = peek(p)) >= 0 && c != ',' && c != ']' && c != '}' && !ws_doc[c])
-			p->pos++;
-	}
-}
-
 /* ---- Rows ----------------------------------------------------------- */
 
 /* The column of the i-th key of this row: the previous row's i-th key's
@@ -668,7 +642,7 @@ static bool emit_value(jp *p, tbuilder *b, int col)
 	int c = peek(p);
 	if (c == '"') {
 		kind = V_STRING;
-		if (!scan_string(p, &p->scratch, &v, &n))
+		if (!scan_string(p, true, &v, &n))
 			return false;
 	} else {
 		if (c == '{' || c == '[') {
@@ -879,35 +853,40 @@ static bool map_type(const char *s, size_t n, kqlite_type *t)
 	return type_from_name(low, n, t);
 }
 
-/* Walks the object at p->pos in validated text, leaving p->pos past it:
+/* Walks the object at p->pos, validating it, leaving p->pos past it:
  * offs[i] is where the value of the member named keys[i] starts (ASCII
  * case-insensitive; a repeated key: the last), or NO_OFF. */
-static bool obj_members(jp *p, const char *const *keys, size_t *offs, size_t n)
+static bool walk_members(jp *p, const char *const *keys, size_t *offs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		offs[i] = NO_OFF;
+	if (!push(p, K_OBJ))
+		return false;
 	p->pos++;
 	skip_ws(p);
-	if (peek(p) == '}') {
-		p->pos++;
-		return true;
+	if (peek(p) != '}') {
+		for (size_t m = 0;; m++) {
+			const char *k;
+			size_t kn;
+			if (!member_name(p, m > 0, &k, &kn))
+				return false;
+			for (size_t i = 0; i < n; i++)
+				if (key_is(k, kn, keys[i]))
+					offs[i] = p->pos;
+			if (!skip_value(p))
+				return false;
+			skip_ws(p);
+			int c = peek(p);
+			if (c == '}')
+				break;
+			if (c != ',')
+				return expected(p, "',' or '}' after an object member");
+			p->pos++;
+			skip_ws(p);
+		}
 	}
-	for (;;) {
-		const char *k;
-		size_t kn;
-		if (!member_name(p, false, &k, &kn))
-			return false;
-		for (size_t i = 0; i < n; i++)
-			if (key_is(k, kn, keys[i]))
-				offs[i] = p->pos;
-		skip_validated(p);
-		skip_ws(p);
-		if (peek(p) != ',')
-			break;
-		p->pos++;
-		skip_ws(p);
-	}
-	p->pos++; /* '}' */
+	p->pos++;
+	p->depth--;
 	return true;
 }
 
@@ -923,12 +902,12 @@ static bool first_string(const jp *p, const size_t *offs, size_t n, size_t *at)
 	return false;
 }
 
-/* Decodes the string at off (validated text) into p->scratch or the text. */
+/* Decodes the string at off (validated text): into p->buf, or the text. */
 static bool string_at(jp *p, size_t off, const char **s, size_t *n)
 {
 	size_t keep = p->pos;
 	p->pos = off;
-	bool ok = scan_string(p, &p->scratch, s, n);
+	bool ok = scan_string(p, true, s, n);
 	p->pos = keep;
 	return ok;
 }
@@ -941,12 +920,21 @@ static bool declare_column(jp *p, tbuilder *b, const char *where)
 	size_t offs[5], at = p->pos, name_at, type_at;
 	if (peek(p) != '{')
 		return fail_at(p, at, 1, "expected a column object {\"name\": ..., \"type\": ...} in %s", where);
-	if (!obj_members(p, keys, offs, 5))
+	if (!walk_members(p, keys, offs, 5))
 		return false;
 	if (!first_string(p, offs, 2, &name_at))
 		return fail_at(p, at, 1, "a column in %s has no \"name\" (a string)", where);
+	/* The type first: p->buf holds one decoded string at a time. */
 	const char *s;
 	size_t n;
+	kqlite_type t = KQLITE_TYPE_UNKNOWN;
+	char unknown[64] = "";
+	if (first_string(p, offs + 2, 3, &type_at)) {
+		if (!string_at(p, type_at, &s, &n))
+			return false;
+		if (!map_type(s, n, &t))
+			snprintf(unknown, sizeof(unknown), "%.*s", (int)(n < 60 ? n : 60), s);
+	}
 	if (!string_at(p, name_at, &s, &n))
 		return false;
 	int col = tb_column(b, s, n);
@@ -961,16 +949,11 @@ static bool declare_column(jp *p, tbuilder *b, const char *where)
 		p->cols_cap = cap;
 	}
 	p->cols[p->ncols++] = col;
-	if (!first_string(p, offs + 2, 3, &type_at))
-		return true; /* no type: inferred from the values */
-	if (!string_at(p, type_at, &s, &n))
-		return false;
-	kqlite_type t;
-	if (map_type(s, n, &t))
+	if (t != KQLITE_TYPE_UNKNOWN)
 		tb_set_type(b, col, t);
-	else
-		loader_warn(p->l, "column %d: unknown type \"%.*s\"; the type is inferred from the values",
-		            (int)p->ncols, (int)(n > 64 ? 64 : n), s);
+	else if (unknown[0])
+		loader_warn(p->l, "column %.*s: unknown type \"%s\"; the type is inferred from the values",
+		            (int)(n < 100 ? n : 100), s, unknown);
 	return true;
 }
 
@@ -1027,8 +1010,8 @@ static bool emit_positional_rows(jp *p, tbuilder *b)
 		}
 		p->pos++;
 		if (k != p->ncols)
-			return fail_at(p, at, 1, "this row has %zu values, but the table has %zu columns", k,
-			               p->ncols);
+			return fail_at(p, at, 1, "this row has %zu value%s, but the table has %zu columns", k,
+			               k == 1 ? "" : "s", p->ncols);
 		if (tb_row_end(b))
 			return nomem(p);
 		skip_ws(p);
@@ -1041,62 +1024,48 @@ static bool emit_positional_rows(jp *p, tbuilder *b)
 	return true;
 }
 
-/* One entry of api-json "tables": {"name", "columns", "rows"} in any order
- * (Kusto v1: TableName, Columns, Rows). */
-static bool read_api_table(jp *p, bool single)
+/* One entry of api-json "tables" (its members' places noted by
+ * scan_tables): columns, then rows. */
+static bool read_api_table(jp *p, const api_table *t, bool single)
 {
-	static const char *const keys[] = {"name", "TableName", "columns", "rows"};
-	size_t offs[4], at = p->pos, name_at;
-	if (peek(p) != '{')
-		return fail_at(p, at, 1, "expected a table object {\"name\", \"columns\", \"rows\"} in \"tables\"");
-	if (!obj_members(p, keys, offs, 4))
-		return false;
-	size_t end = p->pos;
-	if (offs[2] == NO_OFF || p->s[offs[2]] != '[')
-		return fail_at(p, at, 1, "a table in \"tables\" has no \"columns\" (an array)");
-	if (offs[3] == NO_OFF || p->s[offs[3]] != '[')
-		return fail_at(p, at, 1, "a table in \"tables\" has no \"rows\" (an array)");
+	size_t name_at;
+	if (t->offs[2] == NO_OFF || p->s[t->offs[2]] != '[')
+		return fail_at(p, t->at, 1, "a table in \"tables\" has no \"columns\" (an array)");
+	if (t->offs[3] == NO_OFF || p->s[t->offs[3]] != '[')
+		return fail_at(p, t->at, 1, "a table in \"tables\" has no \"rows\" (an array)");
 	tbuilder *b;
 	if (single) {
 		b = default_table(p);
 	} else {
 		const char *s;
 		size_t n;
-		if (!first_string(p, offs, 2, &name_at))
-			return fail_at(p, at, 1, "a table in \"tables\" has no \"name\" (a string)");
+		if (!first_string(p, t->offs, 2, &name_at))
+			return fail_at(p, t->at, 1, "a table in \"tables\" has no \"name\" (a string)");
 		if (!string_at(p, name_at, &s, &n))
 			return false;
 		b = table_named(p, s, n);
 	}
 	if (!b)
 		return false;
-	p->pos = offs[2];
+	p->pos = t->offs[2];
 	if (!declare_columns(p, b, "\"columns\""))
 		return false;
-	p->pos = offs[3];
-	if (!emit_positional_rows(p, b))
-		return false;
-	p->pos = end;
+	p->pos = t->offs[3];
+	return emit_positional_rows(p, b);
+}
+
+static bool read_api(jp *p)
+{
+	if (p->ntabs == 0)
+		return default_table(p) != NULL; /* no tables: an empty one */
+	for (size_t i = 0; i < p->ntabs; i++)
+		if (!read_api_table(p, &p->tabs[i], p->ntabs == 1))
+			return false;
 	return true;
 }
 
-static bool read_api(jp *p, size_t at, size_t ntables)
-{
-	p->pos = at + 1;
-	skip_ws(p);
-	if (peek(p) == ']')
-		return default_table(p) != NULL; /* no tables: an empty one */
-	for (;;) {
-		if (!read_api_table(p, ntables == 1))
-			return false;
-		skip_ws(p);
-		if (peek(p) != ',')
-			return true;
-		p->pos++;
-		skip_ws(p);
-	}
-}
-
+/* A Defender API response: the Schema's columns with their .NET types,
+ * then the Results' rows by name (read after Schema wherever they stand). */
 static bool read_defender(jp *p, size_t schema_at, size_t results_at)
 {
 	tbuilder *b = default_table(p);
@@ -1109,19 +1078,34 @@ static bool read_defender(jp *p, size_t schema_at, size_t results_at)
 	return emit_object_array(p, b, "an object (a row) in \"Results\"");
 }
 
-/* Skips the array at p->pos, validating, and counts its elements. */
-static bool skip_counting(jp *p, size_t *count)
+/* The api-json "tables" array at p->pos, in the validating pass: notes
+ * where each table's name, columns and rows are (in any order; Kusto v1
+ * spells them TableName, Columns, Rows), so that no later pass walks the
+ * rows more than once. */
+static bool scan_tables(jp *p)
 {
-	*count = 0;
+	static const char *const keys[] = {"name", "TableName", "columns", "rows"};
+	p->ntabs = 0;
 	if (!push(p, K_ARR))
 		return false;
 	p->pos++;
 	skip_ws(p);
 	if (peek(p) != ']') {
 		for (;;) {
-			if (!skip_value(p))
+			if (peek(p) != '{')
+				return expected(p, "a table object {\"name\", \"columns\", \"rows\"} in \"tables\"");
+			if (p->ntabs == p->tabs_cap) {
+				size_t cap = p->tabs_cap ? 2 * p->tabs_cap : 4;
+				api_table *nt = realloc(p->tabs, cap * sizeof(*nt));
+				if (!nt)
+					return nomem(p);
+				p->tabs = nt;
+				p->tabs_cap = cap;
+			}
+			api_table *t = &p->tabs[p->ntabs++];
+			t->at = p->pos;
+			if (!walk_members(p, keys, t->offs, 4))
 				return false;
-			++*count;
 			skip_ws(p);
 			if (peek(p) == ']')
 				break;
@@ -1144,7 +1128,7 @@ static bool skip_counting(jp *p, size_t *count)
  * pass runs over valid text. */
 static bool read_object_doc(jp *p)
 {
-	size_t start = p->pos, tables = NO_OFF, schema = NO_OFF, results = NO_OFF, ntables = 0;
+	size_t start = p->pos, tables = NO_OFF, schema = NO_OFF, results = NO_OFF;
 	if (!push(p, K_OBJ))
 		return false;
 	p->pos++;
@@ -1159,7 +1143,7 @@ static bool read_object_doc(jp *p)
 			size_t at = p->pos;
 			if (key_is(k, kn, "tables")) {
 				tables = arr ? at : NO_OFF;
-				if (arr && !skip_counting(p, &ntables))
+				if (arr && !scan_tables(p))
 					return false;
 			} else if (key_is(k, kn, "Schema")) {
 				schema = arr ? at : NO_OFF;
@@ -1183,7 +1167,7 @@ static bool read_object_doc(jp *p)
 	size_t end = p->pos;
 	bool ok;
 	if (tables != NO_OFF) {
-		ok = read_api(p, tables, ntables);
+		ok = read_api(p);
 	} else if (schema != NO_OFF && results != NO_OFF) {
 		ok = read_defender(p, schema, results);
 	} else {
@@ -1334,7 +1318,6 @@ static void jp_init(jp *p, loader *l, const char *text, size_t len, diag *d, boo
 	p->lines = lines;
 	p->l = l;
 	p->d = d;
-	sb_init(&p->scratch);
 	/* A UTF-8 byte order mark (Windows tools write one) is not content. */
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		p->pos = 3;
@@ -1346,7 +1329,8 @@ static int jp_done(jp *p, bool ok)
 		free(p->slots[i].name);
 	free(p->slots);
 	free(p->cols);
-	sb_free(&p->scratch);
+	free(p->tabs);
+	free(p->buf);
 	if (ok)
 		return 0;
 	if (!p->rc) /* every failing path sets the diag; never report success */

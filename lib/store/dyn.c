@@ -257,6 +257,8 @@ static bool jcontainer(jin *j, bool object)
 				strbuf key;
 				sb_init(&key);
 				bool ok = jstring(j, &key);
+				if (key.oom)
+					j->out->oom = true, ok = false;
 				if (ok) {
 					put_varint(j->out, key.len);
 					sb_add(j->out, key.s ? key.s : "", key.len);
@@ -302,6 +304,8 @@ static bool jvalue(jin *j)
 		strbuf str;
 		sb_init(&str);
 		bool ok = jstring(j, &str);
+		if (str.oom)
+			j->out->oom = true, ok = false;
 		if (ok)
 			dyn_from_string(str.s ? str.s : "", str.len, j->out);
 		sb_free(&str);
