@@ -252,7 +252,7 @@ int kqlite_table_append_row(kqlite_db *db, size_t ti, const kqlite_value *values
 		            db->cat.tables[ti]->name, want, n);
 	if (n && !values)
 		return fail(db, KQLITE_MISUSE, "no values given");
-	table *t;
+	table *t = NULL;
 	if ((rc = rows_of(db, ti, &t)))
 		return rc;
 	for (size_t i = 0; i < n; i++) {
@@ -283,7 +283,7 @@ int kqlite_table_append_columns(kqlite_db *db, size_t ti, size_t nrows,
 	for (size_t c = 0; nrows && c < ncols; c++)
 		if (!columns[c])
 			return fail(db, KQLITE_MISUSE, "column %zu has no values", c);
-	table *t;
+	table *t = NULL;
 	if ((rc = rows_of(db, ti, &t)))
 		return rc;
 	for (size_t c = 0; c < ncols; c++) {

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct strbuf {
 	char *s;
@@ -20,6 +21,10 @@ void sb_adds(strbuf *b, const char *s);
 void sb_addc(strbuf *b, char c);
 void sb_printf(strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends code point cp as UTF-8 (cp must be a scalar value). */
+void sb_add_utf8(strbuf *b, uint32_t cp);
+/* The value of a hex digit, or -1. */
+int hex_digit(char c);
 /* Hands the string to the caller (free with free()); NULL if oom. */
 char *sb_take(strbuf *b);
 

@@ -442,7 +442,7 @@ uint8_t bind_scalar(binder *b, const ast *n, rowscope *rs)
 	}
 }
 
-static const char *join2(binder *b, const char *a, size_t alen, const char *c, size_t clen, uint32_t *len)
+const char *bind_concat(binder *b, const char *a, size_t alen, const char *c, size_t clen, uint32_t *len)
 {
 	char *s = arena_alloc(b->a, alen + clen + 1);
 	if (!s) {
@@ -468,7 +468,7 @@ const char *bind_agg_name(binder *b, const fn_def *f, const ast *call, uint32_t 
 		arg = bind_expr_name(b, call->kids[0], &al);
 	if (!strcmp(prefix, "count") && call->nkids == 1)
 		arg = bind_expr_name(b, call->kids[0], &al);
-	const char *name = join2(b, head, (size_t)hl, arg ? arg : "", arg ? al : 0, len);
+	const char *name = bind_concat(b, head, (size_t)hl, arg ? arg : "", arg ? al : 0, len);
 	/* percentile(x, 95) is percentile_x_95; a '.' in the number becomes '_' */
 	if (name && !strcmp(f->canonical, "percentile") && call->nkids >= 2 &&
 	    call->kids[1]->kind == A_LITERAL) {
@@ -477,7 +477,7 @@ const char *bind_agg_name(binder *b, const fn_def *f, const ast *call, uint32_t 
 		for (int i = 0; i < nl; i++)
 			if (num[i] == '.')
 				num[i] = '_';
-		name = join2(b, name, *len, num, (size_t)nl, len);
+		name = bind_concat(b, name, *len, num, (size_t)nl, len);
 	}
 	return name;
 }

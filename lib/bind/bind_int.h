@@ -77,6 +77,8 @@ bool type_is_numeric(uint8_t t);
  * path a.b.c becomes a_b_c; NULL when it needs a ColumnN name. */
 const char *bind_expr_name(binder *b, const ast *n, uint32_t *len);
 
+/* a followed by c, in the binder's arena (NULL when out of memory). */
+const char *bind_concat(binder *b, const char *a, size_t alen, const char *c, size_t clen, uint32_t *len);
 /* The generated name of an aggregate: prefix_Arg (count_, sum_X...). */
 const char *bind_agg_name(binder *b, const fn_def *f, const ast *call, uint32_t *len);
 

@@ -47,20 +47,6 @@ static bool column_n(binder *b, const bschema *s, const char *prefix, const char
 	}
 }
 
-static const char *concat(binder *b, const char *a, size_t alen, const char *c, size_t clen, uint32_t *len)
-{
-	char *s = arena_alloc(b->a, alen + clen + 1);
-	if (!s) {
-		bind_nomem(b);
-		return NULL;
-	}
-	memcpy(s, a, alen);
-	memcpy(s + alen, c, clen);
-	s[alen + clen] = '\0';
-	*len = (uint32_t)(alen + clen);
-	return s;
-}
-
 /* The value of an operator parameter (kind=inner), or NULL. */
 static const ast *param(const ast *params, const char *name)
 {
@@ -520,7 +506,7 @@ static const bschema *top_nested(binder *b, const ast *op, const bschema *in)
 			if (t == TYPE_ERR)
 				return NULL;
 			uint32_t len;
-			const char *name = concat(b, "aggregated_", 11, ofcol->name, ofcol->len, &len);
+			const char *name = bind_concat(b, "aggregated_", 11, ofcol->name, ofcol->len, &len);
 			if (!name || !append_col(b, out, name, len, t, true))
 				return NULL;
 		}
@@ -739,7 +725,7 @@ const bschema *bind_union(binder *b, const ast *n, const bschema *piped)
 			const char *t = tname(cols[k].type);
 			char suffix[32];
 			int sl = snprintf(suffix, sizeof(suffix), "_%s", t);
-			name = concat(b, name, len, suffix, (size_t)sl, &len);
+			name = bind_concat(b, name, len, suffix, (size_t)sl, &len);
 			if (!name)
 				return NULL;
 		}

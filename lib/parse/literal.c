@@ -19,40 +19,6 @@ static ast *fail(parser *p, uint32_t off, uint32_t len, const char *msg)
 	return NULL;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void put_utf8(strbuf *b, uint32_t cp)
-{
-	char u[4];
-	if (cp < 0x80) {
-		sb_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		sb_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		sb_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		sb_add(b, u, 4);
-	}
-}
-
 /* Decodes one string token (without an h prefix) onto b. Returns the
  * offset of a bad escape, or -1 when all is well. */
 static long decode_string(const char *s, uint32_t len, int sub, strbuf *b)
@@ -88,18 +54,18 @@ static long decode_string(const char *s, uint32_t len, int sub, strbuf *b)
 		case 'v': sb_addc(b, '\v'); break;
 		case '0': sb_addc(b, '\0'); break;
 		case 'x': {
-			int h1 = i + 1 < len - 1 ? hexval(s[i + 1]) : -1;
-			int h2 = i + 2 < len - 1 ? hexval(s[i + 2]) : -1;
+			int h1 = i + 1 < len - 1 ? hex_digit(s[i + 1]) : -1;
+			int h2 = i + 2 < len - 1 ? hex_digit(s[i + 2]) : -1;
 			if (h1 < 0 || h2 < 0)
 				return (long)i - 1;
-			put_utf8(b, (uint32_t)(h1 * 16 + h2));
+			sb_add_utf8(b, (uint32_t)(h1 * 16 + h2));
 			i += 2;
 			break;
 		}
 		case 'u': {
 			uint32_t cp = 0;
 			for (int k = 1; k <= 4; k++) {
-				int h = i + k < len - 1 ? hexval(s[i + k]) : -1;
+				int h = i + k < len - 1 ? hex_digit(s[i + k]) : -1;
 				if (h < 0)
 					return (long)i - 1;
 				cp = cp * 16 + (uint32_t)h;
@@ -110,7 +76,7 @@ static long decode_string(const char *s, uint32_t len, int sub, strbuf *b)
 				uint32_t lo = 0;
 				bool ok = true;
 				for (int k = 3; k <= 6; k++) {
-					int h = hexval(s[i + k]);
+					int h = hex_digit(s[i + k]);
 					ok = ok && h >= 0;
 					lo = lo * 16 + (uint32_t)(h < 0 ? 0 : h);
 				}
@@ -119,7 +85,7 @@ static long decode_string(const char *s, uint32_t len, int sub, strbuf *b)
 					i += 6;
 				}
 			}
-			put_utf8(b, cp);
+			sb_add_utf8(b, cp);
 			break;
 		}
 		default:
@@ -200,7 +166,7 @@ static bool parse_int64(const char *s, size_t len, bool allow_sign)
 		if (len - i > 16)
 			return false;
 		for (; i < len; i++)
-			if (hexval(s[i]) < 0)
+			if (hex_digit(s[i]) < 0)
 				return false;
 		return true;
 	}

@@ -54,53 +54,19 @@ static void ws(jin *j)
 		j->s++;
 }
 
-static int hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool u4(jin *j, uint32_t *cp)
 {
 	if (j->e - j->s < 4)
 		return false;
 	*cp = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hex(j->s[i]);
+		int h = hex_digit(j->s[i]);
 		if (h < 0)
 			return false;
 		*cp = *cp * 16 + (uint32_t)h;
 	}
 	j->s += 4;
 	return true;
-}
-
-static void utf8(strbuf *b, uint32_t cp)
-{
-	char u[4];
-	if (cp < 0x80) {
-		sb_addc(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		sb_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		sb_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		sb_add(b, u, 4);
-	}
 }
 
 /* A JSON string (at the opening quote) decoded onto b. */
@@ -144,7 +110,7 @@ static bool jstring(jin *j, strbuf *b)
 			}
 			if (cp >= 0xD800 && cp <= 0xDFFF)
 				cp = 0xFFFD; /* a lone surrogate has no UTF-8 form */
-			utf8(b, cp);
+			sb_add_utf8(b, cp);
 			break;
 		default:
 			return false;
