@@ -1,5 +1,5 @@
-/* fuzz_json.c -- libFuzzer target for the JSON readers (json.c): every
- * input goes to json_read_document and to json_read_lines, through a
+/* fuzz_json.c -- libFuzzer target for the readers (json.c, csv.c): every
+ * input goes to json_read_document, json_read_lines and csv_read, through a
  * loader stub over the real builder. Checks: no crash or leak, an error
  * always has a message and a span inside the input, and a success gives
  * finished tables whose columns all hold every row. */
@@ -91,13 +91,17 @@ static void check(int rc, const diag *d, loader *l, size_t size)
 	}
 }
 
-static void run(const char *text, size_t size, bool lines)
+enum reader { R_DOCUMENT, R_LINES, R_CSV };
+
+static void run(const char *text, size_t size, enum reader r)
 {
 	loader l;
 	memset(&l, 0, sizeof(l));
 	diag d;
 	diag_clear(&d);
-	int rc = lines ? json_read_lines(&l, text, size, &d) : json_read_document(&l, text, size, &d);
+	int rc = r == R_LINES ? json_read_lines(&l, text, size, &d)
+	       : r == R_CSV   ? csv_read(&l, text, size, &d)
+	                      : json_read_document(&l, text, size, &d);
 	check(rc, &d, &l, size);
 	for (size_t i = 0; i < l.n; i++) {
 		tb_free(l.b[i]);
@@ -117,8 +121,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (size)
 		memcpy(text, data, size);
-	run(text, size, false);
-	run(text, size, true);
+	run(text, size, R_DOCUMENT);
+	run(text, size, R_LINES);
+	run(text, size, R_CSV);
 	free(text);
 	return 0;
 }

@@ -564,7 +564,10 @@ static void expr(strbuf *b, const ast *n)
 		break;
 	case A_METHOD:
 		expr(b, n->kids[0]);
-		sb_addc(b, '.');
+		/* hint.x would scan as one hint token: write hint .x */
+		sb_adds(b, (n->kids[0]->kind == A_NAME || n->kids[0]->kind == A_MEMBER) && ast_text_is(n->kids[0], "hint")
+		               ? " ."
+		               : ".");
 		function_name(b, n);
 		call_args(b, n, 1);
 		break;
