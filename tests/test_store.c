@@ -54,6 +54,15 @@ static void columns_of_every_type(void **state)
 	assert_memory_equal(s, "a\0b", 3);
 	col_free(&c);
 
+	/* only empty strings: there is no heap at all, and reading is fine */
+	assert_int_equal(col_init(&c, "e", 1, KQLITE_TYPE_STRING), 0);
+	assert_int_equal(col_push_bytes(&c, "", 0), 0);
+	assert_null(c.heap);
+	s = col_bytes(&c, 0, &len);
+	assert_int_equal(len, 0);
+	assert_non_null(s);
+	col_free(&c);
+
 	assert_int_equal(col_init(&c, "r", 1, KQLITE_TYPE_REAL), 0);
 	assert_int_equal(col_push_real(&c, NAN), 0);
 	assert_int_equal(col_push_real(&c, -INFINITY), 0);

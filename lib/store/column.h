@@ -60,7 +60,7 @@ static inline bool col_is_null(const column *c, size_t i)
 static inline const char *col_bytes(const column *c, size_t i, size_t *len)
 {
 	*len = (size_t)(c->v.off[i + 1] - c->v.off[i]);
-	return c->heap + c->v.off[i];
+	return c->heap ? c->heap + c->v.off[i] : ""; /* no heap yet: only empty values */
 }
 
 /* Bytes the column holds (values, validity, heap), for reports and limits. */
