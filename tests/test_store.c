@@ -219,6 +219,32 @@ static void builder_uses_the_schema(void **state)
 	table_free(t);
 }
 
+/* A key that cannot name a column keeps one ColumnN however often it comes. */
+static void bad_keys_keep_their_column(void **state)
+{
+	(void)state;
+	tbuilder *b = tb_new("T", 1, NULL);
+	assert_non_null(b);
+	for (int r = 0; r < 3; r++) {
+		assert_int_equal(tb_row_begin(b), 0);
+		if (r == 1)
+			assert_int_equal(tb_value(b, tb_column(b, "a", 1), V_NUMBER, "1", 1), 0);
+		int c = tb_column(b, "", 0);
+		assert_true(c >= 0);
+		assert_int_equal(tb_value(b, c, V_NUMBER, "2", 1), 0);
+		assert_int_equal(tb_value(b, tb_column(b, "x\0y", 3), V_NUMBER, "3", 1), 0);
+		assert_int_equal(tb_row_end(b), 0);
+	}
+	assert_int_equal(tb_column_count(b), 3); /* Column1, Column2, a */
+	tb_column_report r;
+	tb_report(b, 0, &r);
+	assert_string_equal(r.name, "Column1");
+	assert_true(r.renamed);
+	tb_report(b, 1, &r);
+	assert_string_equal(r.name, "Column2");
+	tb_free(b);
+}
+
 static void tables_append(void **state)
 {
 	(void)state;
@@ -247,6 +273,7 @@ int main(void)
 		cmocka_unit_test(dynamic_values),
 		cmocka_unit_test(builder_converts_and_infers),
 		cmocka_unit_test(builder_uses_the_schema),
+		cmocka_unit_test(bad_keys_keep_their_column),
 		cmocka_unit_test(tables_append),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

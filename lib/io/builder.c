@@ -22,6 +22,8 @@ typedef struct bcolumn {
 	kqlite_type type;    /* KQLITE_TYPE_UNKNOWN while staged */
 	size_t last_row;     /* rows + 1 of the row it last got a value in */
 	size_t failed, first_failed;
+	char *orig;          /* renamed columns: the key as the file spelled it */
+	size_t orig_len;
 	bool from_schema, renamed, filled, seen;
 } bcolumn;
 
@@ -89,6 +91,7 @@ void tb_free(tbuilder *b)
 	for (size_t i = 0; i < b->ncols; i++) {
 		col_free(&b->cols[i].col);
 		free(b->cols[i].kinds);
+		free(b->cols[i].orig);
 	}
 	free(b->cols);
 	free(b->slots);
@@ -137,8 +140,14 @@ int tb_column(tbuilder *b, const char *name, size_t len)
 {
 	char fixed[32];
 	bool renamed = false;
+	const char *orig = name;
+	size_t orig_len = len;
 	if (bad_name(name, len)) {
-		/* a key that cannot name a column: the first free ColumnN */
+		/* a key that cannot name a column: the same key keeps its ColumnN */
+		for (size_t i = 0; i < b->ncols; i++)
+			if (b->cols[i].renamed && b->cols[i].orig_len == len && !memcmp(b->cols[i].orig, name, len))
+				return (int)i;
+		/* else the first free ColumnN */
 		for (unsigned k = 1;; k++) {
 			len = (size_t)snprintf(fixed, sizeof(fixed), "Column%u", k);
 			if (!b->nslots || b->slots[slot_of(b, fixed, len)] == 0)
@@ -166,17 +175,26 @@ int tb_column(tbuilder *b, const char *name, size_t len)
 	memset(c, 0, sizeof(*c));
 	c->type = KQLITE_TYPE_UNKNOWN;
 	c->renamed = renamed;
-	if (col_init(&c->col, name, len, KQLITE_TYPE_STRING))
+	if (renamed) {
+		c->orig = malloc(orig_len ? orig_len : 1);
+		if (!c->orig)
+			return -1;
+		memcpy(c->orig, orig, orig_len);
+		c->orig_len = orig_len;
+	}
+	if (col_init(&c->col, name, len, KQLITE_TYPE_STRING)) {
+		free(c->orig);
 		return -1;
+	}
 	/* rows before this column appeared are null */
 	for (size_t r = 0; r < b->rows; r++) {
 		if (col_push_null(&c->col))
-			return col_free(&c->col), -1;
+			return col_free(&c->col), free(c->orig), -1;
 	}
 	if (b->rows) {
 		c->kinds = calloc(b->rows, 1); /* V_NULL */
 		if (!c->kinds)
-			return col_free(&c->col), -1;
+			return col_free(&c->col), free(c->orig), -1;
 		c->kcap = b->rows;
 	}
 	b->slots[slot_of(b, name, len)] = (int32_t)b->ncols + 1;
