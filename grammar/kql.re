@@ -202,7 +202,7 @@ again:
 	     | "m" | "min" | "minute" | "minutes" | "s" | "sec" | "second" | "seconds"
 	     | "ms" | "milli" | "millis" | "millisecond" | "milliseconds"
 	     | "microsecond" | "microseconds" | "tick" | "ticks";
-	sp = [ \t\r\n]*;
+	sp = ws*;
 
 	$ { return 0; }
 	ws { lx->cur = cur; goto again; }

@@ -525,6 +525,52 @@ static void call_args(strbuf *b, const ast *n, uint32_t from)
 	sb_addc(b, ')');
 }
 
+static void name_bracketed(strbuf *b, const ast *n)
+{
+	sb_addc(b, '[');
+	quoted(b, n->text, n->tlen, '\'');
+	sb_addc(b, ']');
+}
+
+/* datetime(x), long(x)... are literals when the text inside looks like one
+ * (datetime(2021-01-01)); a call of such a name whose first argument does
+ * not print as a name would read back as a literal: write ['datetime'](...). */
+static bool typed_word_call_needs_brackets(const ast *n)
+{
+	static const char *const words[] = {"bool", "boolean", "int", "int32", "long", "int64", "real",
+	                                    "double", "decimal", "datetime", "date", "timespan", "time",
+	                                    "guid", "uniqueid", "dynamic"};
+	bool typed = false;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words) && !typed; i++)
+		typed = ast_text_is(n, words[i]);
+	if (!typed)
+		return false;
+	if (n->nkids == 0)
+		return true;
+	strbuf tmp;
+	sb_init(&tmp);
+	if (n->kids[0]->kind == A_NAMEDARG)
+		name(&tmp, n->kids[0]);
+	else
+		pipe_or_expr(&tmp, n->kids[0]);
+	char c = tmp.s && tmp.len ? tmp.s[0] : '\0';
+	bool namey = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
+	             (c == '[' && tmp.len > 1 && (tmp.s[1] == '\'' || tmp.s[1] == '"'));
+	if (namey) { /* true, false, null, nan, inf are literal words */
+		static const char *const lit[] = {"true", "false", "null", "nan", "inf"};
+		for (size_t i = 0; i < sizeof(lit) / sizeof(*lit); i++) {
+			size_t l = strlen(lit[i]);
+			char after = tmp.len > l ? tmp.s[l] : '\0';
+			if (tmp.len >= l && !memcmp(tmp.s, lit[i], l) &&
+			    !((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+			      (after >= '0' && after <= '9') || after == '_'))
+				namey = false;
+		}
+	}
+	sb_free(&tmp);
+	return !namey;
+}
+
 static void expr(strbuf *b, const ast *n)
 {
 	switch (n->kind) {
@@ -559,7 +605,10 @@ static void expr(strbuf *b, const ast *n)
 		sb_addc(b, ')');
 		break;
 	case A_CALL:
-		function_name(b, n);
+		if (typed_word_call_needs_brackets(n))
+			name_bracketed(b, n);
+		else
+			function_name(b, n);
 		call_args(b, n, 0);
 		break;
 	case A_METHOD:
