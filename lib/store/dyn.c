@@ -119,6 +119,30 @@ static bool jstring(jin *j, strbuf *b)
 	return false;
 }
 
+/* A tag and 8 little-endian bytes, in one append. */
+static void put_tagged8(strbuf *b, char tag, uint64_t u)
+{
+	char v[9];
+	v[0] = tag;
+	for (int i = 0; i < 8; i++)
+		v[1 + i] = (char)(u >> (8 * i));
+	sb_add(b, v, 9);
+}
+
+/* A string without escapes goes straight from the text: true and *end set
+ * past it; false when it has escapes (or is cut short). */
+static bool plain_string(const jin *j, const char **start, size_t *len)
+{
+	const char *p = j->s + 1;
+	while (p < j->e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	if (p >= j->e || *p != '"')
+		return false;
+	*start = j->s + 1;
+	*len = (size_t)(p - *start);
+	return true;
+}
+
 static bool jnumber(jin *j)
 {
 	const char *st = j->s;
@@ -154,20 +178,19 @@ static bool jnumber(jin *j)
 	}
 	char buf[512];
 	size_t n = (size_t)(j->s - st);
-	if (n >= sizeof(buf))
-		integral = false;
 	if (integral) {
-		memcpy(buf, st, n);
-		buf[n] = '\0';
-		char *end;
-		long long v = strtoll(buf, &end, 10);
-		bool overflow = (v == LLONG_MAX || v == LLONG_MIN) && n > 18; /* strtoll clamps */
-		if (!overflow || (v == LLONG_MAX && !strcmp(buf, "9223372036854775807")) ||
-		    (v == LLONG_MIN && !strcmp(buf, "-9223372036854775808"))) {
-			sb_addc(j->out, DYN_LONG);
-			uint64_t u = (uint64_t)v;
-			for (int i = 0; i < 8; i++)
-				sb_addc(j->out, (char)(u >> (8 * i)));
+		/* exact 64-bit integers, without strtoll's copy and clamping */
+		bool neg = *st == '-';
+		uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+		const char *p = st + neg;
+		for (; p < j->s; p++) {
+			unsigned dgt = (unsigned)(*p - '0');
+			if (v > (lim - dgt) / 10)
+				break;
+			v = v * 10 + dgt;
+		}
+		if (p == j->s) {
+			put_tagged8(j->out, DYN_LONG, neg ? 0 - v : v);
 			return true;
 		}
 	}
@@ -183,9 +206,7 @@ static bool jnumber(jin *j)
 		free(copy);
 	uint64_t u;
 	memcpy(&u, &d, 8);
-	sb_addc(j->out, DYN_REAL);
-	for (int i = 0; i < 8; i++)
-		sb_addc(j->out, (char)(u >> (8 * i)));
+	put_tagged8(j->out, DYN_REAL, u);
 	return true;
 }
 
@@ -220,18 +241,26 @@ static bool jcontainer(jin *j, bool object)
 			if (object) {
 				if (j->s >= j->e || *j->s != '"')
 					return false;
-				strbuf key;
-				sb_init(&key);
-				bool ok = jstring(j, &key);
-				if (key.oom)
-					j->out->oom = true, ok = false;
-				if (ok) {
-					put_varint(j->out, key.len);
-					sb_add(j->out, key.s ? key.s : "", key.len);
+				const char *kp;
+				size_t kl;
+				if (plain_string(j, &kp, &kl)) {
+					put_varint(j->out, kl);
+					sb_add(j->out, kp, kl);
+					j->s = kp + kl + 1;
+				} else {
+					strbuf key;
+					sb_init(&key);
+					bool ok = jstring(j, &key);
+					if (key.oom)
+						j->out->oom = true, ok = false;
+					if (ok) {
+						put_varint(j->out, key.len);
+						sb_add(j->out, key.s ? key.s : "", key.len);
+					}
+					sb_free(&key);
+					if (!ok)
+						return false;
 				}
-				sb_free(&key);
-				if (!ok)
-					return false;
 				ws(j);
 				if (j->s >= j->e || *j->s != ':')
 					return false;
@@ -267,6 +296,13 @@ static bool jvalue(jin *j)
 	case '{': return jcontainer(j, true);
 	case '[': return jcontainer(j, false);
 	case '"': {
+		const char *sp;
+		size_t sl;
+		if (plain_string(j, &sp, &sl)) {
+			dyn_from_string(sp, sl, j->out);
+			j->s = sp + sl + 1;
+			return true;
+		}
 		strbuf str;
 		sb_init(&str);
 		bool ok = jstring(j, &str);
