@@ -31,7 +31,7 @@ static const char usage_text[] =
 	"  load --summary DATA...        load data files and describe each table:\n"
 	"                                rows, columns, types, values that did not\n"
 	"                                convert. DATA is PATH (a file or a directory)\n"
-	"                                or NAME=PATH; .json, .jsonl and .ndjson load.\n"
+	"                                or NAME=PATH; .json, .jsonl, .ndjson, .csv.\n"
 	"    --strict                    a value that does not convert is an error\n"
 	"\n"
 	"Options:\n"
@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"  kqlite check --data Custom=export.json my_query.kql\n"
 	"\n"
 	"Not supported yet: running queries (-q, -f, DATA arguments without a\n"
-	"subcommand), the REPL, kqlite test, CSV files.\n"
+	"subcommand, --format, --now, --chart...), the REPL, kqlite test.\n"
 	"\n"
 	"Exit codes: 0 success, 1 a check failed, 2 bad usage or unreadable file.\n";
 
