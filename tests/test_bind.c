@@ -26,6 +26,8 @@ typedef struct error_case {
 } error_case;
 
 static const schema_case schema_cases[] = {
+	{"search in (DeviceProcessEvents, Email*) \"mimikatz\" or ProcessCommandLine has \"sekurlsa\"",
+	 "$table:string +open"},
 	{"SecurityAlert | summarize count()",
 	 "count_:long"},
 	{"SecurityAlert | summarize count() by ProductName",
@@ -149,6 +151,8 @@ static const schema_case schema_cases[] = {
 };
 
 static const error_case error_cases[] = {
+	{"search \"a\" or 1",
+	 1, 17, "'or' needs a bool, not long"},
 	{"SecurityAlrt | take 1",
 	 1, 1, "unknown table or name 'SecurityAlrt'; did you mean 'SecurityAlert'?"},
 	{"SecurityAlert | where ProductNam == \"x\"",

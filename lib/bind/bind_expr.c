@@ -122,6 +122,12 @@ static uint8_t binary(binder *b, const ast *n, rowscope *rs)
 	switch (op) {
 	case OP_AND:
 	case OP_OR:
+		if (rs && rs->search_terms) { /* search "a" or "b": strings are terms */
+			if (l == KQLITE_TYPE_STRING)
+				l = KQLITE_TYPE_BOOL;
+			if (r == KQLITE_TYPE_STRING)
+				r = KQLITE_TYPE_BOOL;
+		}
 		if (need_bool(b, lhs, l, op == OP_AND ? "'and'" : "'or'") == TYPE_ERR)
 			return TYPE_ERR;
 		return need_bool(b, n->kids[1], r, op == OP_AND ? "'and'" : "'or'");

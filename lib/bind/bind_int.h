@@ -33,6 +33,7 @@ typedef struct rowscope {
 	const bschema *left, *right; /* $left and $right, in join's on-clause */
 	bool aggregates;             /* summarize: aggregate calls allowed */
 	bool in_aggregate;           /* inside an aggregate's arguments */
+	bool search_terms;           /* search: a string operand of and/or/not is a term */
 	int *naggs;                  /* counts aggregate calls (summarize's check) */
 } rowscope;
 

@@ -1236,7 +1236,7 @@ const bschema *bind_source(binder *b, const ast *n)
 		if (!out)
 			return NULL;
 		out->open = true; /* the columns of whichever tables match */
-		rowscope rs = {.cols = out};
+		rowscope rs = {.cols = out, .search_terms = true};
 		if (n->kind == A_SEARCH) {
 			if (!append_col(b, out, "$table", 6, KQLITE_TYPE_STRING, false))
 				return NULL;
