@@ -152,7 +152,7 @@ static const schema_case schema_cases[] = {
 
 static const error_case error_cases[] = {
 	{"search \"a\" or 1",
-	 1, 17, "'or' needs a bool, not long"},
+	 1, 15, "'or' needs a bool, not long"},
 	{"SecurityAlrt | take 1",
 	 1, 1, "unknown table or name 'SecurityAlrt'; did you mean 'SecurityAlert'?"},
 	{"SecurityAlert | where ProductNam == \"x\"",
