@@ -704,6 +704,25 @@ static bool emit_row(jp *p, tbuilder *b)
 	return true;
 }
 
+/* After an array element: 1 when another follows (past the ','), 0 at
+ * the closing ']' (past it), -1 on an error (set). */
+static int array_next(jp *p)
+{
+	skip_ws(p);
+	int c = peek(p);
+	if (c == ']') {
+		p->pos++;
+		return 0;
+	}
+	if (c != ',') {
+		expected(p, "',' or ']' after an array element");
+		return -1;
+	}
+	p->pos++;
+	skip_ws(p);
+	return not_trailing(p) ? 1 : -1;
+}
+
 /* The array at p->pos, each element one row: what = the element's name
  * in the error for one that is not an object. */
 static bool emit_object_array(jp *p, tbuilder *b, const char *what)
@@ -722,18 +741,11 @@ static bool emit_object_array(jp *p, tbuilder *b, const char *what)
 			return expected(p, what);
 		if (!emit_row(p, b))
 			return false;
-		skip_ws(p);
-		int c = peek(p);
-		if (c == ']') {
-			p->pos++;
-			break;
-		}
-		if (c != ',')
-			return expected(p, "',' or ']' after an array element");
-		p->pos++;
-		skip_ws(p);
-		if (!not_trailing(p))
+		int more = array_next(p);
+		if (more < 0)
 			return false;
+		if (!more)
+			break;
 	}
 	p->depth--;
 	return true;
@@ -761,18 +773,11 @@ static bool emit_value_array(jp *p, tbuilder *b)
 			return false;
 		if (tb_row_end(b))
 			return nomem(p);
-		skip_ws(p);
-		int c = peek(p);
-		if (c == ']') {
-			p->pos++;
-			break;
-		}
-		if (c != ',')
-			return expected(p, "',' or ']' after an array element");
-		p->pos++;
-		skip_ws(p);
-		if (!not_trailing(p))
+		int more = array_next(p);
+		if (more < 0)
 			return false;
+		if (!more)
+			break;
 	}
 	p->depth--;
 	return true;
