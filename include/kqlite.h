@@ -34,7 +34,8 @@ enum kqlite_code {
 	KQLITE_SYNTAX = -3,   /* the query text is not valid KQL */
 	KQLITE_MISUSE = -4,   /* bad argument (NULL handle, out-of-range index) */
 	KQLITE_NOTFOUND = -5, /* no such table or column */
-	KQLITE_LIMIT = -6     /* input exceeds a limit (nesting depth, size) */
+	KQLITE_LIMIT = -6,    /* input exceeds a limit (nesting depth, size, memory) */
+	KQLITE_INTERRUPT = -7 /* a running query was interrupted */
 };
 
 /* The KQL scalar types. */
@@ -231,6 +232,85 @@ int kqlite_stmt_schema_is_open(const kqlite_stmt *stmt);
 const char *kqlite_stmt_unsupported(const kqlite_stmt *stmt, kqlite_span *span);
 
 void kqlite_finalize(kqlite_stmt *stmt);
+
+/* ---- Running queries ---------------------------------------------------- */
+
+#define KQLITE_RUN_OPTIONS_VERSION 1
+
+/* Options of kqlite_run. Begin with KQLITE_RUN_OPTIONS_INIT; fields are
+ * only ever added at the end. */
+typedef struct kqlite_run_options {
+	unsigned version;
+	int pin_now;         /* nonzero: now() is `now` instead of the clock */
+	int64_t now;         /* 100 ns ticks since 0001-01-01 UTC */
+	size_t max_memory;   /* bytes a query may hold in its operators; 0: no limit */
+	size_t batch_rows;   /* rows per batch; 0: the default (2048). Tests use 1 and 3. */
+	/* Checked between batches: when *interrupt becomes nonzero the query
+	 * stops with KQLITE_INTERRUPT. May be NULL. */
+	volatile int *interrupt;
+} kqlite_run_options;
+
+#define KQLITE_RUN_OPTIONS_INIT {KQLITE_RUN_OPTIONS_VERSION, 0, 0, 0, 0, NULL}
+
+/* The rows a query returned, owned by the caller. */
+typedef struct kqlite_result kqlite_result;
+
+/* Runs a prepared statement over the catalog as it is now. On error
+ * returns KQLITE_ERROR (a run-time error, or "not supported yet: ..."),
+ * KQLITE_NOMEM, KQLITE_LIMIT (--max-memory) or KQLITE_INTERRUPT, with the
+ * message on the statement (kqlite_stmt_errmsg); *out is then NULL.
+ * Several statements (prepared on one thread) may run at once on
+ * different threads over the same catalog while no table is loaded or
+ * changed; one statement runs on one thread at a time. A statement may
+ * be run again. opts may be NULL. */
+int kqlite_run(kqlite_stmt *stmt, const kqlite_run_options *opts, kqlite_result **out);
+
+/* The last run error of a statement ("" if none), and its span in the
+ * query text (KQLITE_NOTFOUND when it has none). */
+const char *kqlite_stmt_errmsg(const kqlite_stmt *stmt);
+int kqlite_stmt_errspan(const kqlite_stmt *stmt, kqlite_span *out);
+
+/* Columns and rows of a result. Names stay valid until kqlite_result_free. */
+size_t kqlite_result_column_count(const kqlite_result *res);
+const char *kqlite_result_column_name(const kqlite_result *res, size_t col);
+kqlite_type kqlite_result_column_type(const kqlite_result *res, size_t col);
+size_t kqlite_result_row_count(const kqlite_result *res);
+
+/* One cell. A string's pointer stays valid until kqlite_result_free; a
+ * dynamic value is JSON text in a buffer of the result, valid until the
+ * next call of kqlite_result_value on it. A null has type KQLITE_TYPE_NULL. */
+int kqlite_result_value(kqlite_result *res, size_t col, size_t row, kqlite_value *out);
+
+/* A whole column at once, valid until kqlite_result_free:
+ *   bool: uint8_t (0/1); int: int32_t; long, datetime, timespan: int64_t;
+ *   real, decimal: double; guid: 16 bytes a row; string and dynamic:
+ *   offsets (rows + 1 of them) into heap (dynamic in an internal binary
+ *   form: read dynamic cells with kqlite_result_value).
+ * validity: bit r of validity[r / 64] is set when row r has a value; NULL
+ * when no row is null. */
+typedef struct kqlite_column_data {
+	kqlite_type type;
+	size_t rows;
+	const void *values;
+	const uint64_t *validity;
+	const uint64_t *offsets;
+	const char *heap;
+} kqlite_column_data;
+
+int kqlite_result_column_data(const kqlite_result *res, size_t col, kqlite_column_data *out);
+
+/* Writes the result in an output format ("table", "csv", "json", "ndjson",
+ * "api-json", "markdown"), as kqlite_table_write. */
+int kqlite_result_write(const kqlite_result *res, const char *format, char **out, size_t *len);
+
+/* The render operator's metadata: the chart kind ("timechart"...) or NULL
+ * when the query does not end in render, and its properties by name
+ * ("title", "xcolumn", "ycolumns", "series", "xtitle", "ytitle",
+ * "legend"...; lists are comma-separated), NULL when not given. */
+const char *kqlite_result_render_kind(const kqlite_result *res);
+const char *kqlite_result_render_property(const kqlite_result *res, const char *name);
+
+void kqlite_result_free(kqlite_result *res);
 
 /* Frees memory handed out by kqlite (strings from _print, _dump). */
 void kqlite_free(void *ptr);
