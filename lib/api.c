@@ -18,14 +18,6 @@ struct kqlite_syntax {
 	parse_tree tree;
 };
 
-struct kqlite_stmt {
-	parse_tree tree;
-	arena a;             /* the binder's schemas and names */
-	bind_result bound;
-	char **names;        /* NUL-terminated column names */
-	char *unsupported;   /* "not supported yet: ..." */
-	kqlite_span unsupported_span;
-};
 
 const char *kqlite_version(void)
 {
@@ -249,9 +241,10 @@ int kqlite_prepare(kqlite_db *db, const char *text, size_t len, kqlite_stmt **ou
 		for (uint32_t i = 0; st->names && i < s->n; i++)
 			if (!(st->names[i] = arena_strndup(&st->a, s->cols[i].name, s->cols[i].len)))
 				st->names = NULL;
-		/* Until the engine lands, nothing runs. */
-		st->unsupported = arena_strndup(&st->a, "not supported yet: running queries (the execution engine)", 58);
-		if (!st->names || !st->unsupported) {
+		st->cat = &db->cat;
+		if (st->names)
+			stmt_check_runnable(st);
+		if (!st->names) {
 			diag_set_nospan(&db->err, KQLITE_NOMEM, "out of memory");
 			rc = KQLITE_NOMEM;
 		}
@@ -294,7 +287,7 @@ const char *kqlite_stmt_unsupported(const kqlite_stmt *st, kqlite_span *span)
 	if (!st || !st->unsupported)
 		return NULL;
 	if (span)
-		memset(span, 0, sizeof(*span));
+		*span = st->unsupported_span;
 	return st->unsupported;
 }
 
@@ -304,6 +297,7 @@ void kqlite_finalize(kqlite_stmt *st)
 		return;
 	parse_tree_free(&st->tree);
 	arena_free(&st->a);
+	free(st->unsupported);
 	free(st);
 }
 

@@ -318,7 +318,13 @@ int kqlite_table_value(kqlite_db *db, size_t ti, size_t col, size_t row, kqlite_
 	if (row >= nrows)
 		return fail(db, KQLITE_MISUSE, "no row %zu (table '%s' has %zu)", row,
 		            db->cat.tables[ti]->name, nrows);
-	const column *c = &t->cols[col];
+	int r = column_value(&t->cols[col], row, scratch(db), out);
+	return r == KQLITE_OK ? r : nomem(db);
+}
+
+int column_value(const column *c, size_t row, strbuf *sb, kqlite_value *out)
+{
+	memset(out, 0, sizeof(*out));
 	if (col_is_null(c, row)) {
 		/* out is zeroed: type NULL; a string's null is its empty string */
 		if (c->type == KQLITE_TYPE_STRING) {
@@ -342,15 +348,14 @@ int kqlite_table_value(kqlite_db *db, size_t ti, size_t col, size_t row, kqlite_
 		out->v.s.ptr = bytes;
 		out->v.s.len = len;
 		break;
-	case KQLITE_TYPE_DYNAMIC: {
-		strbuf *sb = scratch(db);
+	case KQLITE_TYPE_DYNAMIC:
+		sb->len = 0;
 		dyn_to_json((const uint8_t *)bytes, len, sb);
 		if (sb->oom)
-			return nomem(db);
-		out->v.s.ptr = sb->s;
+			return KQLITE_NOMEM;
+		out->v.s.ptr = sb->s ? sb->s : "";
 		out->v.s.len = sb->len;
 		break;
-	}
 	default: out->v.l = c->v.i64[row]; /* long, datetime, timespan */
 	}
 	return KQLITE_OK;

@@ -138,6 +138,227 @@ static void dynamic_values(void **state)
 	sb_free(&b);
 }
 
+static void parse(strbuf *b, const char *text)
+{
+	sb_init(b);
+	assert_true(dyn_from_json(text, strlen(text), b, NULL));
+}
+
+static void dynamic_reading(void **state)
+{
+	(void)state;
+	strbuf b;
+	const uint8_t *v, *x;
+	size_t vl, xl, n;
+	int64_t l;
+	double d;
+	const char *s;
+
+	assert_int_equal(dyn_tag(NULL, 0), DYN_NULL);
+	assert_int_equal(dyn_count(NULL, 0), 0);
+	assert_false(dyn_get_long(NULL, 0, &l));
+	assert_false(dyn_member(NULL, 0, "a", 1, &x, &xl));
+	assert_false(dyn_index(NULL, 0, 0, &x, &xl));
+
+	parse(&b, "-42");
+	v = (const uint8_t *)b.s, vl = b.len;
+	assert_int_equal(dyn_tag(v, vl), DYN_LONG);
+	assert_true(dyn_get_long(v, vl, &l));
+	assert_int_equal(l, -42);
+	assert_false(dyn_get_real(v, vl, &d)); /* no conversion between tags */
+	assert_false(dyn_get_long(v, vl - 1, &l)); /* cut short */
+	assert_int_equal(dyn_count(v, vl), 0);
+	sb_free(&b);
+
+	parse(&b, "2.5");
+	assert_int_equal(dyn_tag((const uint8_t *)b.s, b.len), DYN_REAL);
+	assert_true(dyn_get_real((const uint8_t *)b.s, b.len, &d));
+	assert_true(d == 2.5);
+	sb_free(&b);
+
+	parse(&b, "\"h\\u00e9\"");
+	assert_true(dyn_get_string((const uint8_t *)b.s, b.len, &s, &n));
+	assert_int_equal(n, 3);
+	assert_memory_equal(s, "h\xc3\xa9", 3);
+	assert_false(dyn_get_string((const uint8_t *)b.s, 2, &s, &n)); /* cut short */
+	sb_free(&b);
+
+	parse(&b, "true");
+	assert_int_equal(dyn_tag((const uint8_t *)b.s, b.len), DYN_TRUE);
+	sb_free(&b);
+	parse(&b, "null");
+	assert_int_equal(dyn_tag((const uint8_t *)b.s, b.len), DYN_NULL);
+	sb_free(&b);
+
+	parse(&b, "[10,\"x\",[1,2],{\"a\":1},null]");
+	v = (const uint8_t *)b.s, vl = b.len;
+	assert_int_equal(dyn_tag(v, vl), DYN_ARRAY);
+	assert_int_equal(dyn_count(v, vl), 5);
+	assert_true(dyn_index(v, vl, 0, &x, &xl));
+	assert_true(dyn_get_long(x, xl, &l) && l == 10);
+	assert_true(dyn_index(v, vl, 2, &x, &xl));
+	assert_int_equal(dyn_count(x, xl), 2);
+	assert_int_equal(xl, 9 + 18);
+	assert_true(dyn_index(v, vl, -1, &x, &xl));
+	assert_int_equal(dyn_tag(x, xl), DYN_NULL);
+	assert_int_equal(xl, 1);
+	assert_true(dyn_index(v, vl, -5, &x, &xl));
+	assert_true(dyn_get_long(x, xl, &l) && l == 10);
+	assert_false(dyn_index(v, vl, 5, &x, &xl));
+	assert_false(dyn_index(v, vl, -6, &x, &xl));
+	assert_false(dyn_index(v, vl, INT64_MIN, &x, &xl));
+	assert_false(dyn_member(v, vl, "a", 1, &x, &xl)); /* an array has no members */
+	dyn_iter it;
+	const char *k;
+	size_t kl;
+	assert_true(dyn_iter_init(&it, v, vl));
+	int seen = 0;
+	while (dyn_iter_next(&it, &k, &kl, &x, &xl)) {
+		assert_null(k);
+		assert_int_equal(dyn_size(x, xl), xl);
+		seen++;
+	}
+	assert_int_equal(seen, 5);
+	assert_false(dyn_iter_next(&it, &k, &kl, &x, &xl));
+	/* a truncated array: iteration stops inside the bytes there are */
+	assert_true(dyn_iter_init(&it, v, 14));
+	seen = 0;
+	while (dyn_iter_next(&it, NULL, NULL, &x, &xl))
+		seen++;
+	assert_int_equal(seen, 0);
+	assert_true(dyn_iter_init(&it, v, 18));
+	seen = 0;
+	while (dyn_iter_next(&it, NULL, NULL, &x, &xl))
+		seen++;
+	assert_int_equal(seen, 1);
+	sb_free(&b);
+
+	parse(&b, "{\"a\":1,\"\":\"e\",\"b\":{\"c\":[true]},\"a\":2}");
+	v = (const uint8_t *)b.s, vl = b.len;
+	assert_int_equal(dyn_tag(v, vl), DYN_OBJECT);
+	assert_int_equal(dyn_count(v, vl), 4);
+	assert_true(dyn_member(v, vl, "a", 1, &x, &xl));
+	assert_true(dyn_get_long(x, xl, &l) && l == 2); /* the last duplicate */
+	assert_true(dyn_member(v, vl, "", 0, &x, &xl));
+	assert_true(dyn_get_string(x, xl, &s, &n) && n == 1 && *s == 'e');
+	assert_true(dyn_member(v, vl, "b", 1, &x, &xl));
+	assert_true(dyn_member(x, xl, "c", 1, &x, &xl));
+	assert_true(dyn_index(x, xl, 0, &x, &xl));
+	assert_int_equal(dyn_tag(x, xl), DYN_TRUE);
+	assert_false(dyn_member(v, vl, "A", 1, &x, &xl)); /* exact case */
+	assert_false(dyn_member(v, vl, "ab", 2, &x, &xl));
+	assert_false(dyn_index(v, vl, 0, &x, &xl)); /* an object has no index */
+	assert_true(dyn_iter_init(&it, v, vl));
+	assert_true(dyn_iter_next(&it, &k, &kl, &x, &xl));
+	assert_int_equal(kl, 1);
+	assert_memory_equal(k, "a", 1);
+	assert_true(dyn_iter_next(&it, &k, &kl, &x, &xl));
+	assert_int_equal(kl, 0);
+	sb_free(&b);
+
+	parse(&b, "3");
+	assert_false(dyn_iter_init(&it, (const uint8_t *)b.s, b.len));
+	sb_free(&b);
+	uint8_t junk[] = {0x09, 1, 2};
+	assert_int_equal(dyn_tag(junk, sizeof(junk)), DYN_NULL);
+}
+
+static char *built_json(strbuf *b)
+{
+	strbuf out;
+	sb_init(&out);
+	assert_int_equal(dyn_size((const uint8_t *)b->s, b->len), b->len);
+	dyn_to_json((const uint8_t *)b->s, b->len, &out);
+	return sb_take(&out);
+}
+
+static void dynamic_building(void **state)
+{
+	(void)state;
+	strbuf b;
+	dyn_builder db;
+	sb_init(&b);
+	dynb_init(&db, &b);
+	dynb_begin_object(&db);
+	dynb_key(&db, "n", 1);
+	dynb_long(&db, INT64_MIN);
+	dynb_key(&db, "r", 1);
+	dynb_real(&db, 0.25);
+	dynb_key(&db, "s", 1);
+	dynb_string(&db, "a\"b", 3);
+	dynb_key(&db, "arr", 3);
+	dynb_begin_array(&db);
+	dynb_bool(&db, true);
+	dynb_bool(&db, false);
+	dynb_null(&db);
+	dynb_begin_array(&db);
+	dynb_end(&db);
+	dynb_raw(&db, NULL, 0); /* len 0: null */
+	dynb_raw(&db, (const uint8_t *)"\x03\x07\0\0\0\0\0\0\0", 9);
+	dynb_end(&db);
+	dynb_key(&db, "o", 1);
+	dynb_begin_object(&db);
+	dynb_end(&db);
+	dynb_end(&db);
+	assert_false(db.failed);
+	assert_int_equal(db.depth, 0);
+	char *j = built_json(&b);
+	assert_string_equal(j, "{\"n\":-9223372036854775808,\"r\":0.25,\"s\":\"a\\\"b\","
+	                       "\"arr\":[true,false,null,[],null,7],\"o\":{}}");
+	free(j);
+	const uint8_t *x;
+	size_t xl;
+	assert_int_equal(dyn_count((const uint8_t *)b.s, b.len), 5);
+	assert_true(dyn_member((const uint8_t *)b.s, b.len, "arr", 3, &x, &xl));
+	assert_int_equal(dyn_count(x, xl), 6);
+	sb_free(&b);
+
+	/* a scalar at top level */
+	sb_init(&b);
+	dynb_init(&db, &b);
+	dynb_real(&db, -1.5);
+	j = built_json(&b);
+	assert_string_equal(j, "-1.5");
+	free(j);
+	sb_free(&b);
+
+	/* too deep: the innermost containers become null, the rest stays valid */
+	sb_init(&b);
+	dynb_init(&db, &b);
+	for (int i = 0; i < DYN_BUILD_DEPTH + 3; i++)
+		dynb_begin_array(&db);
+	dynb_long(&db, 1);
+	for (int i = 0; i < DYN_BUILD_DEPTH + 3; i++)
+		dynb_end(&db);
+	assert_true(db.failed);
+	assert_int_equal(db.depth, 0);
+	assert_int_equal(dyn_size((const uint8_t *)b.s, b.len), b.len);
+	const uint8_t *p = (const uint8_t *)b.s;
+	size_t pl = b.len;
+	for (int i = 0; i < DYN_BUILD_DEPTH; i++) {
+		assert_int_equal(dyn_count(p, pl), 1);
+		assert_true(dyn_index(p, pl, 0, &p, &pl));
+	}
+	assert_int_equal(pl, 1);
+	assert_int_equal(dyn_tag(p, pl), DYN_NULL);
+	sb_free(&b);
+
+	/* misuse is flagged, not a crash: an end too many, a key outside an object */
+	sb_init(&b);
+	dynb_init(&db, &b);
+	dynb_end(&db);
+	assert_true(db.failed);
+	dynb_init(&db, &b);
+	dynb_begin_array(&db);
+	dynb_key(&db, "k", 1);
+	assert_true(db.failed);
+	dynb_end(&db);
+	j = built_json(&b);
+	assert_string_equal(j, "[]");
+	free(j);
+	sb_free(&b);
+}
+
 static table *build(const char *name, const table_def *schema, const char *rows[][3], size_t n)
 {
 	tbuilder *b = tb_new(name, strlen(name), schema);
@@ -271,6 +492,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(columns_of_every_type),
 		cmocka_unit_test(dynamic_values),
+		cmocka_unit_test(dynamic_reading),
+		cmocka_unit_test(dynamic_building),
 		cmocka_unit_test(builder_converts_and_infers),
 		cmocka_unit_test(builder_uses_the_schema),
 		cmocka_unit_test(bad_keys_keep_their_column),

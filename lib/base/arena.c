@@ -92,3 +92,46 @@ char *arena_strndup(arena *a, const char *s, size_t len)
 	p[len] = '\0';
 	return p;
 }
+
+int arena_reserve(arena *a, size_t size)
+{
+	if ((size_t)(a->end - a->cur) >= size)
+		return 0;
+	if (size > SIZE_MAX - sizeof(arena_chunk))
+		return -1;
+	arena_chunk *c = malloc(sizeof(arena_chunk) + size);
+	if (!c)
+		return -1;
+	c->size = size;
+	c->next = a->head;
+	a->head = c;
+	a->total += size;
+	a->cur = (char *)c->data;
+	a->end = a->cur + size;
+	return 0;
+}
+
+arena_mark_t arena_mark(const arena *a)
+{
+	return (arena_mark_t){a->head, a->head ? a->head->next : NULL, a->cur, a->end};
+}
+
+void arena_release(arena *a, arena_mark_t m)
+{
+	/* Chunks newer than the mark sit before it in the list, except an
+	 * oversized one linked in behind the head: free those too. */
+	while (a->head && a->head != m.head) {
+		arena_chunk *c = a->head;
+		a->head = c->next;
+		a->total -= c->size;
+		free(c);
+	}
+	while (a->head && a->head->next != m.next) {
+		arena_chunk *c = a->head->next;
+		a->head->next = c->next;
+		a->total -= c->size;
+		free(c);
+	}
+	a->cur = m.cur;
+	a->end = m.end;
+}

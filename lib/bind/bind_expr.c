@@ -402,7 +402,16 @@ static uint8_t scalar_call(binder *b, const ast *n, rowscope *rs)
 	return out;
 }
 
+static uint8_t scalar(binder *b, const ast *n, rowscope *rs);
+
 uint8_t bind_scalar(binder *b, const ast *n, rowscope *rs)
+{
+	uint8_t t = scalar(b, n, rs);
+	((ast *)n)->btype = t; /* the annotation ast.h documents */
+	return t;
+}
+
+static uint8_t scalar(binder *b, const ast *n, rowscope *rs)
 {
 	if (bind_failed(b))
 		return TYPE_ERR;

@@ -1,2 +1,687 @@
-/* agg_stats.c -- statistical aggregates (stub: filled in by its owner). */
-#include "exec.h"
+/* agg_stats.c -- the aggregates that keep sets, samples or moments per
+ * group: dcount/dcountif and count_distinct(if) (exact), make_set(_if),
+ * make_bag(_if), variance/stdev (sample and population, with _if) and
+ * percentile/percentiles/percentiles_array (exact, nearest rank).
+ * The registry and the shared helpers are in agg.c (agg_int.h).
+ *
+ * Semantics and where they differ from Kusto's:
+ * - dcount is exact (Kusto estimates with HyperLogLog; its accuracy
+ *   argument, a constant 0..4, is checked and otherwise ignored).
+ *   Values are kept in a hash set keyed with XXH3 and compared byte for
+ *   byte: 1 and 1.0 in a dynamic column are two values, -0.0 and 0.0 one,
+ *   all NaNs one, "" a value like any other.
+ * - make_set(x, max): distinct values in first-seen order, at most max;
+ *   a dynamic array's elements are added one by one (Kusto's docs:
+ *   make_set of an array column is the set of its elements); nulls skipped.
+ * - make_bag(x, max): the union of the property bags x takes; a key seen
+ *   again keeps its first value (Kusto: "an arbitrary value"); values
+ *   that are not bags are skipped; no bags gives {} (Kusto's table of
+ *   defaults says [] for make_bag too, which is no bag).
+ * - variance/stdev (sample, n - 1): 0 for no values (the summarize docs'
+ *   default) and for one value; variancep/stdevp (population, n): null
+ *   for no values. Welford's running mean, so large values do not cancel.
+ * - percentile(s): the exact nearest-rank value: for P in (0, 100] the
+ *   ceil(P/100 * N)-th smallest of the N values, for P = 0 the smallest.
+ *   Kusto estimates the same nearest-rank percentile with a T-Digest, so
+ *   its answers on large inputs may differ slightly; ours is always one
+ *   of the values. Nulls and NaNs are skipped; no values gives null.
+ *   Percentiles of int are long, of decimal real, of datetime/timespan
+ *   the same type. The percentages must be constants in [0, 100]. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "agg_int.h"
+
+#define STATE(T, k) ((T *)(base + (size_t)groups[k] * a->def->state_size))
+#define PRED(a, args) (agg_cfg(a)->pred >= 0 ? &(args)[agg_cfg(a)->pred] : NULL)
+
+static const char *tname(uint8_t t)
+{
+	return kqlite_type_name((kqlite_type)t);
+}
+
+/* ---- A set of byte strings, in insertion order --------------------------- */
+
+typedef struct vent {
+	uint64_t hash;
+	size_t off, len; /* in bytes */
+} vent;
+
+typedef struct vset {
+	uint32_t *slots; /* entry index + 1; 0: empty. nslots: a power of two */
+	size_t nslots;
+	vent *ents;
+	size_t n, ecap;
+	strbuf bytes; /* the keys, one after another */
+	strbuf vals;  /* make_bag: the value of each key, one after another */
+} vset;
+
+static bool sb_charged(xquery *q, strbuf *b, size_t cap_before)
+{
+	if (b->oom)
+		return x_nomem(q);
+	return b->cap <= cap_before || agg_charge(q, b->cap - cap_before);
+}
+
+static bool vset_rehash(xquery *q, vset *s)
+{
+	size_t ns = s->nslots ? s->nslots * 2 : 16;
+	uint32_t *slots = calloc(ns, sizeof *slots);
+	if (!slots)
+		return x_nomem(q);
+	for (size_t e = 0; e < s->n; e++) {
+		size_t at = (size_t)s->ents[e].hash & (ns - 1);
+		while (slots[at])
+			at = (at + 1) & (ns - 1);
+		slots[at] = (uint32_t)(e + 1);
+	}
+	free(s->slots);
+	size_t grown = (ns - s->nslots) * sizeof *slots;
+	s->slots = slots;
+	s->nslots = ns;
+	return agg_charge(q, grown);
+}
+
+/* Adds the key unless present; *added says which. */
+static bool vset_add(xquery *q, vset *s, const void *key, size_t len, bool *added)
+{
+	*added = false;
+	if ((s->n + 1) * 4 > s->nslots * 3 && !vset_rehash(q, s))
+		return false;
+	uint64_t h = XXH3_64bits(key, len);
+	size_t mask = s->nslots - 1, at = (size_t)h & mask;
+	for (; s->slots[at]; at = (at + 1) & mask) {
+		const vent *e = &s->ents[s->slots[at] - 1];
+		if (e->hash == h && e->len == len && (!len || !memcmp(s->bytes.s + e->off, key, len)))
+			return true;
+	}
+	if (s->n >= UINT32_MAX - 1)
+		return x_error(q, "more than %u distinct values in one group", UINT32_MAX - 1);
+	void *np;
+	bool ok = agg_grow(q, s->ents, &s->ecap, s->n + 1, sizeof(vent), &np);
+	s->ents = np;
+	if (!ok)
+		return false;
+	size_t cap = s->bytes.cap, off = s->bytes.len;
+	sb_add(&s->bytes, key, len);
+	if (!sb_charged(q, &s->bytes, cap))
+		return false;
+	s->ents[s->n] = (vent){h, off, len};
+	s->slots[at] = (uint32_t)(s->n + 1);
+	s->n++;
+	*added = true;
+	return true;
+}
+
+/* Makes *sp exist. */
+static bool vset_get(xquery *q, vset **sp)
+{
+	if (*sp)
+		return true;
+	*sp = calloc(1, sizeof(vset));
+	if (!*sp)
+		return x_nomem(q);
+	return agg_charge(q, sizeof(vset));
+}
+
+static void vset_free(vset *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	free(s->ents);
+	sb_free(&s->bytes);
+	sb_free(&s->vals);
+	free(s);
+}
+
+/* Row i of v (not null) as a set key in buf (a fixed-size value) or in
+ * *p (strings and dynamic values point into the vector). */
+static size_t value_key(const vec *v, uint32_t i, uint8_t buf[16], const void **p)
+{
+	*p = buf;
+	switch (type_phys(v->type)) {
+	case PH_BOOL:
+		buf[0] = v_bool(v, i);
+		return 1;
+	case PH_I64: {
+		int64_t x = v_i64(v, i);
+		memcpy(buf, &x, 8);
+		return 8;
+	}
+	case PH_F64: {
+		double f = v_f64(v, i);
+		if (f == 0)
+			f = 0; /* -0.0 is 0.0 */
+		if (isnan(f))
+			f = NAN;
+		memcpy(buf, &f, 8);
+		return 8;
+	}
+	case PH_GUID:
+		memcpy(buf, v_guid(v, i), 16);
+		return 16;
+	default: {
+		kstr s = v_str(v, i);
+		*p = s.p;
+		return s.n;
+	}
+	}
+}
+
+/* A key back as a dynamic array element (the inverse of value_key). */
+static void key_to_dyn(dyn_builder *b, uint8_t type, const char *k, size_t len)
+{
+	switch (type_phys(type)) {
+	case PH_BOOL:
+		dynb_bool(b, k[0] != 0);
+		break;
+	case PH_I64: {
+		int64_t x;
+		memcpy(&x, k, 8);
+		agg_dyn_i64(b, type, x);
+		break;
+	}
+	case PH_F64: {
+		double f;
+		memcpy(&f, k, 8);
+		dynb_real(b, f);
+		break;
+	}
+	case PH_GUID: {
+		vec g = {.type = KQLITE_TYPE_GUID, .is_const = true};
+		uint8_t one[1][16];
+		memcpy(one[0], k, 16);
+		g.d.g = one;
+		agg_dyn_value(b, &g, 0);
+		break;
+	}
+	default:
+		if (type == KQLITE_TYPE_DYNAMIC)
+			dynb_raw(b, (const uint8_t *)k, len);
+		else
+			dynb_string(b, k, len);
+		break;
+	}
+}
+
+/* ---- dcount, dcountif, count_distinct, count_distinctif ------------------- */
+
+typedef struct {
+	vset *set;
+} st_set;
+
+static void set_destroy(xagg *a, char *state)
+{
+	(void)a;
+	vset_free(((st_set *)state)->set);
+}
+
+static bool dcount_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                           diag *d, uint32_t off, uint32_t len)
+{
+	(void)types;
+	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+		return false;
+	const char *name = a->def->name;
+	uint32_t nval = agg_cfg(a)->pred >= 0 ? 2 : 1;
+	if (nargs < nval || a->nout != 1 || type_phys(a->rtype[0]) != PH_I64)
+		return agg_fail(d, off, len, "%s() takes a value and gives a long", name);
+	if (nargs > nval) { /* the accuracy level */
+		const vec *c = consts ? consts[nval] : NULL;
+		if (!c || type_phys(c->type) != PH_I64 || c->type == KQLITE_TYPE_DATETIME ||
+		    c->type == KQLITE_TYPE_TIMESPAN || v_null(c, 0) || v_i64(c, 0) < 0 || v_i64(c, 0) > 4)
+			return agg_fail(d, off, len, "the accuracy of %s() must be a constant from 0 to 4", name);
+	}
+	return true;
+}
+
+static bool dcount_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                          uint32_t nargs, const uint32_t *sel, uint32_t n)
+{
+	(void)nargs;
+	const vec *x = &args[0], *p = PRED(a, args);
+	FOR_SEL(i, sel, n)
+	{
+		if ((p && !agg_true(p, i)) || v_null(x, i))
+			continue;
+		st_set *s = STATE(st_set, i_k);
+		uint8_t buf[16];
+		const void *k;
+		size_t len = value_key(x, i, buf, &k);
+		bool added;
+		if (!vset_get(cx->q, &s->set) || !vset_add(cx->q, s->set, k, len, &added))
+			return false;
+	}
+	return true;
+}
+
+static bool dcount_finish(xquery *q, xagg *a, char *state, column *out, uint32_t nout)
+{
+	(void)a;
+	(void)nout;
+	vset *s = ((st_set *)state)->set;
+	return agg_pushed(q, agg_push_i64(&out[0], s ? (int64_t)s->n : 0));
+}
+
+/* ---- make_set, make_set_if --------------------------------------------- */
+
+static bool dyn_out_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                            diag *d, uint32_t off, uint32_t len)
+{
+	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+		return false;
+	if (nargs < 1 || a->nout != 1 || a->rtype[0] != KQLITE_TYPE_DYNAMIC)
+		return agg_fail(d, off, len, "%s() takes a value and gives one dynamic value", a->def->name);
+	if (!strncmp(a->def->name, "make_bag", 8) && types[0] != KQLITE_TYPE_DYNAMIC &&
+	    types[0] != KQLITE_TYPE_NULL)
+		return agg_fail(d, off, len, "%s() needs a dynamic property bag, not %s", a->def->name,
+		                tname(types[0]));
+	return true;
+}
+
+static bool set_add_row(xquery *q, st_set *s, const vec *x, uint32_t i, int64_t max)
+{
+	if (!vset_get(q, &s->set))
+		return false;
+	bool added;
+	if (x->type == KQLITE_TYPE_DYNAMIC) {
+		kstr d = v_str(x, i);
+		dyn_iter it;
+		if (dyn_tag((const uint8_t *)d.p, d.n) == DYN_ARRAY && dyn_iter_init(&it, (const uint8_t *)d.p, d.n)) {
+			const uint8_t *e;
+			size_t elen;
+			while ((int64_t)s->set->n < max && dyn_iter_next(&it, NULL, NULL, &e, &elen))
+				if (dyn_tag(e, elen) != DYN_NULL && !vset_add(q, s->set, e, elen, &added))
+					return false;
+			return true;
+		}
+	}
+	uint8_t buf[16];
+	const void *k;
+	size_t len = value_key(x, i, buf, &k);
+	return vset_add(q, s->set, k, len, &added);
+}
+
+static bool set_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n)
+{
+	(void)nargs;
+	const vec *x = &args[0], *p = PRED(a, args);
+	int64_t max = agg_cfg(a)->max;
+	FOR_SEL(i, sel, n)
+	{
+		if ((p && !agg_true(p, i)) || v_null(x, i))
+			continue;
+		st_set *s = STATE(st_set, i_k);
+		if (s->set && (int64_t)s->set->n >= max)
+			continue;
+		if (!set_add_row(cx->q, s, x, i, max))
+			return false;
+	}
+	return true;
+}
+
+/* Pushes the array or object that b built into out (and frees it). */
+static bool push_built(xquery *q, column *out, strbuf *sb, const dyn_builder *b)
+{
+	bool ok = !sb->oom && !b->failed && agg_pushed(q, col_push_bytes(out, sb->s, sb->len));
+	sb_free(sb);
+	return ok || x_nomem(q);
+}
+
+static bool set_finish(xquery *q, xagg *a, char *state, column *out, uint32_t nout)
+{
+	(void)nout;
+	vset *s = ((st_set *)state)->set;
+	strbuf sb;
+	sb_init(&sb);
+	dyn_builder b;
+	dynb_init(&b, &sb);
+	dynb_begin_array(&b);
+	for (size_t e = 0; s && e < s->n; e++)
+		key_to_dyn(&b, a->argtype[0], s->bytes.s + s->ents[e].off, s->ents[e].len);
+	dynb_end(&b);
+	return push_built(q, &out[0], &sb, &b);
+}
+
+/* ---- make_bag, make_bag_if ---------------------------------------------- */
+
+static bool bag_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n)
+{
+	(void)nargs;
+	const vec *x = &args[0], *p = PRED(a, args);
+	int64_t max = agg_cfg(a)->max;
+	if (x->type != KQLITE_TYPE_DYNAMIC)
+		return true; /* an untyped null: no bags */
+	FOR_SEL(i, sel, n)
+	{
+		if (p && !agg_true(p, i))
+			continue;
+		kstr d = v_str(x, i);
+		dyn_iter it;
+		if (dyn_tag((const uint8_t *)d.p, d.n) != DYN_OBJECT || !dyn_iter_init(&it, (const uint8_t *)d.p, d.n))
+			continue;
+		st_set *s = STATE(st_set, i_k);
+		if (!vset_get(cx->q, &s->set))
+			return false;
+		const char *key;
+		size_t klen, vlen;
+		const uint8_t *val;
+		while ((int64_t)s->set->n < max && dyn_iter_next(&it, &key, &klen, &val, &vlen)) {
+			bool added;
+			if (!vset_add(cx->q, s->set, key, klen, &added))
+				return false;
+			if (!added)
+				continue;
+			size_t cap = s->set->vals.cap;
+			if (vlen)
+				sb_add(&s->set->vals, (const char *)val, vlen);
+			else
+				sb_addc(&s->set->vals, DYN_NULL);
+			if (!sb_charged(cx->q, &s->set->vals, cap))
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool bag_finish(xquery *q, xagg *a, char *state, column *out, uint32_t nout)
+{
+	(void)a;
+	(void)nout;
+	vset *s = ((st_set *)state)->set;
+	strbuf sb;
+	sb_init(&sb);
+	dyn_builder b;
+	dynb_init(&b, &sb);
+	dynb_begin_object(&b);
+	const uint8_t *v = s ? (const uint8_t *)s->vals.s : NULL;
+	size_t left = s ? s->vals.len : 0;
+	for (size_t e = 0; s && e < s->n && left; e++) {
+		size_t sz = dyn_size(v, left);
+		if (!sz)
+			break; /* cannot happen: whole values were stored */
+		dynb_key(&b, s->bytes.s + s->ents[e].off, s->ents[e].len);
+		dynb_raw(&b, v, sz);
+		v += sz;
+		left -= sz;
+	}
+	dynb_end(&b);
+	return push_built(q, &out[0], &sb, &b);
+}
+
+/* ---- variance, variancep, varianceif, stdev, stdevp, stdevif ------------- */
+
+typedef struct {
+	int64_t n;
+	double mean, m2;
+} st_var;
+
+static bool var_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                        diag *d, uint32_t off, uint32_t len)
+{
+	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+		return false;
+	int ph = nargs ? type_phys(types[0]) : PH_NONE;
+	if (nargs < 1 || (ph != PH_I64 && ph != PH_F64 && ph != PH_BOOL && types[0] != KQLITE_TYPE_DYNAMIC &&
+	                  types[0] != KQLITE_TYPE_NULL))
+		return agg_fail(d, off, len, "%s() needs a number, not %s", a->def->name,
+		                tname(nargs ? types[0] : KQLITE_TYPE_NULL));
+	if (a->nout != 1 || (type_phys(a->rtype[0]) != PH_F64 && type_phys(a->rtype[0]) != PH_I64))
+		return agg_fail(d, off, len, "%s() gives a real", a->def->name);
+	return true;
+}
+
+static bool var_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n)
+{
+	(void)cx;
+	(void)nargs;
+	const vec *x = &args[0], *p = PRED(a, args);
+	FOR_SEL(i, sel, n)
+	{
+		double v;
+		if ((p && !agg_true(p, i)) || !agg_num(x, i, &v))
+			continue;
+		st_var *s = STATE(st_var, i_k);
+		s->n++;
+		double delta = v - s->mean;
+		s->mean += delta / (double)s->n;
+		s->m2 += delta * (v - s->mean);
+	}
+	return true;
+}
+
+static bool var_finish(xquery *q, xagg *a, char *state, column *out, uint32_t nout)
+{
+	(void)nout;
+	st_var *s = (st_var *)state;
+	unsigned fl = AGGDEF(a)->flags;
+	double var;
+	if (fl & AF_POP) {
+		if (!s->n)
+			return agg_pushed(q, col_push_null(&out[0]));
+		var = s->m2 / (double)s->n;
+	} else {
+		var = s->n > 1 ? s->m2 / (double)(s->n - 1) : 0;
+	}
+	if (var < 0)
+		var = 0; /* rounding */
+	return agg_pushed(q, agg_push_f64(&out[0], (fl & AF_SQRT) ? sqrt(var) : var));
+}
+
+/* ---- percentile, percentiles, percentiles_array -------------------------- */
+
+typedef struct {
+	void *v; /* int64_t (integers, ticks) or double values */
+	size_t n, cap;
+} st_pct;
+
+static bool pct_add(aggcfg *cfg, double p, const char *name, diag *d, uint32_t off, uint32_t len)
+{
+	if (isnan(p) || p < 0 || p > 100)
+		return agg_fail(d, off, len, "the percentiles of %s() must be from 0 to 100, not %g", name, p);
+	cfg->pct[cfg->npct++] = p;
+	return true;
+}
+
+static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                        diag *d, uint32_t off, uint32_t len)
+{
+	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+		return false;
+	const char *name = a->def->name;
+	bool arr = AGGDEF(a)->flags & AF_ARRAY;
+	int ph = nargs ? type_phys(types[0]) : PH_NONE;
+	if (nargs < 2)
+		return agg_fail(d, off, len, "%s() takes a value and at least one percentile", name);
+	if (ph != PH_I64 && ph != PH_F64 && types[0] != KQLITE_TYPE_NULL)
+		return agg_fail(d, off, len, "%s() needs numbers, datetimes or timespans, not %s%s", name,
+		                tname(types[0]),
+		                types[0] == KQLITE_TYPE_DYNAMIC ? "; convert them first (toreal(), tolong())" : "");
+	aggcfg *cfg = (aggcfg *)a->state;
+	/* The percentages: constants, or (percentiles_array) one dynamic array of them. */
+	size_t most = nargs - 1;
+	const vec *c1 = consts ? consts[1] : NULL;
+	if (arr && nargs == 2 && c1 && c1->type == KQLITE_TYPE_DYNAMIC) {
+		kstr s = v_str(c1, 0);
+		most = dyn_count((const uint8_t *)s.p, s.n);
+	}
+	cfg->pct = arena_alloc(q->qa, (most ? most : 1) * sizeof(double));
+	if (!cfg->pct) {
+		diag_set_nospan(d, KQLITE_NOMEM, "out of memory");
+		return false;
+	}
+	if (arr && nargs == 2 && c1 && c1->type == KQLITE_TYPE_DYNAMIC) {
+		kstr s = v_str(c1, 0);
+		dyn_iter it;
+		const uint8_t *e;
+		size_t elen;
+		if (!dyn_iter_init(&it, (const uint8_t *)s.p, s.n) || dyn_tag((const uint8_t *)s.p, s.n) != DYN_ARRAY)
+			return agg_fail(d, off, len, "the percentiles of %s() must be numbers or an array of them", name);
+		while (dyn_iter_next(&it, NULL, NULL, &e, &elen)) {
+			int64_t l;
+			double f;
+			if (dyn_get_long(e, elen, &l))
+				f = (double)l;
+			else if (!dyn_get_real(e, elen, &f))
+				return agg_fail(d, off, len, "the percentiles of %s() must be numbers", name);
+			if (!pct_add(cfg, f, name, d, off, len))
+				return false;
+		}
+	} else {
+		for (uint32_t k = 1; k < nargs; k++) {
+			const vec *c = consts ? consts[k] : NULL;
+			int cph = c ? type_phys(c->type) : PH_NONE;
+			if (!c || (cph != PH_I64 && cph != PH_F64) || c->type == KQLITE_TYPE_DATETIME ||
+			    c->type == KQLITE_TYPE_TIMESPAN || v_null(c, 0))
+				return agg_fail(d, off, len, "argument %u of %s() (a percentile) must be a constant number",
+				                k + 1, name);
+			if (!pct_add(cfg, v_num(c, 0), name, d, off, len))
+				return false;
+		}
+	}
+	if (arr) {
+		if (a->nout != 1 || a->rtype[0] != KQLITE_TYPE_DYNAMIC)
+			return agg_fail(d, off, len, "%s() gives one dynamic array", name);
+	} else {
+		if (a->nout != cfg->npct)
+			return agg_fail(d, off, len, "%s() gives one output for each of its %u percentiles, not %u", name,
+			                cfg->npct, a->nout);
+		for (uint32_t j = 0; j < a->nout; j++) {
+			int rph = type_phys(a->rtype[j]);
+			if (rph != PH_I64 && rph != PH_F64 && a->rtype[j] != KQLITE_TYPE_NULL)
+				return agg_fail(d, off, len, "%s() cannot give %s", name, tname(a->rtype[j]));
+		}
+	}
+	return true;
+}
+
+static bool pct_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n)
+{
+	(void)nargs;
+	const vec *x = &args[0];
+	int ph = type_phys(x->type);
+	if (ph != PH_I64 && ph != PH_F64)
+		return true; /* an untyped null: no values */
+	FOR_SEL(i, sel, n)
+	{
+		if (v_null(x, i) || (ph == PH_F64 && isnan(v_f64(x, i))))
+			continue;
+		st_pct *s = STATE(st_pct, i_k);
+		void *np;
+		bool ok = agg_grow(cx->q, s->v, &s->cap, s->n + 1, 8, &np);
+		s->v = np;
+		if (!ok)
+			return false;
+		if (ph == PH_I64)
+			((int64_t *)s->v)[s->n++] = v_i64(x, i);
+		else
+			((double *)s->v)[s->n++] = v_f64(x, i);
+	}
+	return true;
+}
+
+static int cmp_i64p(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+static int cmp_f64p(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* The index of the nearest-rank P-th percentile among n sorted values. */
+static size_t rank_index(double p, size_t n)
+{
+	double r = p * (double)n / 100.0;
+	double c = ceil(r - r * 1e-12); /* 0.7 * 10 is 7.000000000000001 */
+	if (c < 1)
+		return 0;
+	return c >= (double)n ? n - 1 : (size_t)c - 1;
+}
+
+static bool pct_finish(xquery *q, xagg *a, char *state, column *out, uint32_t nout)
+{
+	st_pct *s = (st_pct *)state;
+	const aggcfg *cfg = agg_cfg(a);
+	bool ints = type_phys(a->argtype[0]) == PH_I64;
+	if (s->n)
+		qsort(s->v, s->n, 8, ints ? cmp_i64p : cmp_f64p);
+	if (AGGDEF(a)->flags & AF_ARRAY) {
+		if (!s->n)
+			return agg_pushed(q, col_push_null(&out[0]));
+		strbuf sb;
+		sb_init(&sb);
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_array(&b);
+		for (uint32_t j = 0; j < cfg->npct; j++) {
+			size_t at = rank_index(cfg->pct[j], s->n);
+			if (ints)
+				agg_dyn_i64(&b, a->argtype[0], ((int64_t *)s->v)[at]);
+			else
+				dynb_real(&b, ((double *)s->v)[at]);
+		}
+		dynb_end(&b);
+		return push_built(q, &out[0], &sb, &b);
+	}
+	for (uint32_t j = 0; j < nout && j < cfg->npct; j++) {
+		int rc;
+		if (!s->n)
+			rc = col_push_null(&out[j]);
+		else if (ints)
+			rc = agg_push_i64(&out[j], ((int64_t *)s->v)[rank_index(cfg->pct[j], s->n)]);
+		else
+			rc = agg_push_f64(&out[j], ((double *)s->v)[rank_index(cfg->pct[j], s->n)]);
+		if (!agg_pushed(q, rc))
+			return false;
+	}
+	return true;
+}
+
+static void pct_destroy(xagg *a, char *state)
+{
+	(void)a;
+	free(((st_pct *)state)->v);
+}
+
+/* ---- Definitions (registered in agg.c) ---------------------------------- */
+
+#define DEF(nm, st, prep, upd, fin, des, pred, max, fl) \
+	{{nm, sizeof(st), prep, upd, fin, des}, pred, max, fl}
+
+const aggdef agg_dcount = DEF("dcount", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, -1, -1, 0);
+const aggdef agg_dcountif =
+	DEF("dcountif", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, 1, -1, 0);
+const aggdef agg_count_distinct =
+	DEF("count_distinct", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, -1, -1, 0);
+const aggdef agg_count_distinctif =
+	DEF("count_distinctif", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, 1, -1, 0);
+const aggdef agg_make_set = DEF("make_set", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, -1, 1, 0);
+const aggdef agg_make_set_if =
+	DEF("make_set_if", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, 1, 2, 0);
+const aggdef agg_make_bag = DEF("make_bag", st_set, dyn_out_prepare, bag_update, bag_finish, set_destroy, -1, 1, 0);
+const aggdef agg_make_bag_if =
+	DEF("make_bag_if", st_set, dyn_out_prepare, bag_update, bag_finish, set_destroy, 1, 2, 0);
+const aggdef agg_stdev = DEF("stdev", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_SQRT);
+const aggdef agg_stdevif = DEF("stdevif", st_var, var_prepare, var_update, var_finish, NULL, 1, -1, AF_SQRT);
+const aggdef agg_stdevp =
+	DEF("stdevp", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_SQRT | AF_POP);
+const aggdef agg_variance = DEF("variance", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, 0);
+const aggdef agg_varianceif = DEF("varianceif", st_var, var_prepare, var_update, var_finish, NULL, 1, -1, 0);
+const aggdef agg_variancep = DEF("variancep", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_POP);
+const aggdef agg_percentile =
+	DEF("percentile", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, 0);
+const aggdef agg_percentiles =
+	DEF("percentiles", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, 0);
+const aggdef agg_percentiles_array =
+	DEF("percentiles_array", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_ARRAY);

@@ -1,6 +1,728 @@
-/* fn_dyn.c -- scalar functions (stub: filled in by its owner). */
-#include "exec.h"
+/* fn_dyn.c -- scalar functions over dynamic values: parse_json (and its
+ * alias todynamic), array_length, pack_array, bag_pack (pack), bag_keys,
+ * array_concat, array_slice, array_index_of, set_union, set_intersect,
+ * set_difference, and the engine's "__member" (x.key, x["key"]) and
+ * "__index" (x[0], negative from the end).
+ *
+ * Results are dyn.h encodings in the batch's scratch arena; a missing
+ * member or element, or an argument of the wrong kind (array_length of a
+ * bag), gives null. A value of another type where dynamic is expected is
+ * encoded: int/long -> long, real/decimal -> real, bool -> bool, string
+ * -> string, datetime/timespan/guid -> their text forms, null -> null. */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
 
+#include "dyn.h"
+#include "exec.h"
+#include "types.h"
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static bool f64_to_i64(double f, int64_t *out)
+{
+	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
+		return false;
+	*out = (int64_t)f;
+	return true;
+}
+
+/* An integer argument; false when null or not a number. */
+static bool get_i64(const vec *v, uint32_t i, int64_t *out)
+{
+	if (v_null(v, i))
+		return false;
+	switch (type_phys(v->type)) {
+	case PH_I64:
+		*out = v_i64(v, i);
+		return true;
+	case PH_BOOL:
+		*out = v_bool(v, i);
+		return true;
+	case PH_F64:
+		return f64_to_i64(v_f64(v, i), out);
+	case PH_STR: {
+		if (v->type != KQLITE_TYPE_DYNAMIC)
+			return false;
+		kstr s = v_str(v, i);
+		double f;
+		if (dyn_get_long((const uint8_t *)s.p, s.n, out))
+			return true;
+		return dyn_get_real((const uint8_t *)s.p, s.n, &f) && f64_to_i64(f, out);
+	}
+	default:
+		return false;
+	}
+}
+
+/* The dynamic value of row i (NULL, 0 for null or a non-dynamic argument). */
+static const uint8_t *dyn_at(const vec *v, uint32_t i, size_t *len)
+{
+	if (v->type != KQLITE_TYPE_DYNAMIC || v_null(v, i)) {
+		*len = 0;
+		return NULL;
+	}
+	kstr s = v_str(v, i);
+	*len = s.n;
+	return (const uint8_t *)s.p;
+}
+
+/* Appends row i of v, of any type, as a dynamic value. */
+static void put_value(dyn_builder *b, const vec *v, uint32_t i)
+{
+	char buf[40];
+	if (v_null(v, i)) {
+		dynb_null(b);
+		return;
+	}
+	switch (v->type) {
+	case KQLITE_TYPE_BOOL:
+		dynb_bool(b, v_bool(v, i));
+		break;
+	case KQLITE_TYPE_INT:
+	case KQLITE_TYPE_LONG:
+		dynb_long(b, v_i64(v, i));
+		break;
+	case KQLITE_TYPE_REAL:
+	case KQLITE_TYPE_DECIMAL:
+		dynb_real(b, v_f64(v, i));
+		break;
+	case KQLITE_TYPE_STRING: {
+		kstr s = v_str(v, i);
+		dynb_string(b, s.p ? s.p : "", s.n);
+		break;
+	}
+	case KQLITE_TYPE_DATETIME:
+		dynb_string(b, buf, datetime_format(v_i64(v, i), buf));
+		break;
+	case KQLITE_TYPE_TIMESPAN:
+		dynb_string(b, buf, timespan_format(v_i64(v, i), buf));
+		break;
+	case KQLITE_TYPE_GUID:
+		dynb_string(b, buf, guid_format(v_guid(v, i), buf));
+		break;
+	case KQLITE_TYPE_DYNAMIC: {
+		kstr s = v_str(v, i);
+		dynb_raw(b, (const uint8_t *)s.p, s.n);
+		break;
+	}
+	default:
+		dynb_null(b);
+		break;
+	}
+}
+
+/* The text of row i for a bag key: a string as is, a dynamic string's
+ * text, other values in their text (JSON) form. false for null. */
+static bool key_text(const vec *v, uint32_t i, strbuf *tmp, const char **k, size_t *kn)
+{
+	if (v_null(v, i))
+		return false;
+	if (v->type == KQLITE_TYPE_STRING) {
+		kstr s = v_str(v, i);
+		*k = s.p ? s.p : "";
+		*kn = s.n;
+		return true;
+	}
+	dyn_builder b;
+	tmp->len = 0;
+	dynb_init(&b, tmp);
+	put_value(&b, v, i);
+	if (tmp->oom)
+		return false;
+	if (dyn_get_string((const uint8_t *)tmp->s, tmp->len, k, kn))
+		return true;
+	strbuf json;
+	sb_init(&json);
+	dyn_to_json((const uint8_t *)tmp->s, tmp->len, &json);
+	tmp->len = 0;
+	sb_add(tmp, json.s ? json.s : "", json.len);
+	sb_free(&json);
+	*k = tmp->s ? tmp->s : "";
+	*kn = tmp->len;
+	return !tmp->oom;
+}
+
+/* Equality of two encoded values: numbers by value (1 == 1.0), other
+ * scalars by tag and content, containers byte for byte. */
+static bool dyn_equal(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	int ta = dyn_tag(a, an), tb = dyn_tag(b, bn);
+	if ((ta == DYN_LONG || ta == DYN_REAL) && (tb == DYN_LONG || tb == DYN_REAL)) {
+		int64_t la, lb;
+		double fa, fb;
+		if (ta == DYN_LONG && tb == DYN_LONG)
+			return dyn_get_long(a, an, &la) && dyn_get_long(b, bn, &lb) && la == lb;
+		fa = ta == DYN_LONG ? (dyn_get_long(a, an, &la) ? (double)la : 0) : (dyn_get_real(a, an, &fa) ? fa : 0);
+		fb = tb == DYN_LONG ? (dyn_get_long(b, bn, &lb) ? (double)lb : 0) : (dyn_get_real(b, bn, &fb) ? fb : 0);
+		return fa == fb;
+	}
+	if (ta != tb)
+		return false;
+	if (ta == DYN_NULL || ta == DYN_TRUE || ta == DYN_FALSE)
+		return true;
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* A hash agreeing with dyn_equal: an integral real hashes as its long. */
+static uint64_t dyn_hash(const uint8_t *v, size_t n)
+{
+	double f;
+	int64_t l;
+	int tag = dyn_tag(v, n);
+	if (tag == DYN_REAL && dyn_get_real(v, n, &f) && f == f && f >= -9223372036854775808.0 &&
+	    f < 9223372036854775808.0 && (double)(l = (int64_t)f) == f) {
+		uint8_t enc[9] = {DYN_LONG};
+		for (int k = 0; k < 8; k++)
+			enc[1 + k] = (uint8_t)((uint64_t)l >> (8 * k));
+		return XXH3_64bits(enc, 9);
+	}
+	if (tag == DYN_NULL || tag == DYN_TRUE || tag == DYN_FALSE)
+		return (uint64_t)tag;
+	return XXH3_64bits(v, n);
+}
+
+/* Sets row i of out to the builder's bytes (copied into tmp); a builder
+ * that failed (nesting too deep) or ran out of memory is an error. */
+static bool set_built(xctx *cx, vec *out, uint32_t i, const dyn_builder *b)
+{
+	if (b->out->oom)
+		return x_nomem(cx->q);
+	if (b->failed)
+		return x_error(cx->q, "dynamic value nested too deeply (more than %d levels)", DYN_BUILD_DEPTH);
+	return vec_set_str(cx, out, i, b->out->s ? b->out->s : "", b->out->len);
+}
+
+/* ---- parse_json ------------------------------------------------------------ */
+
+/* A string holding JSON becomes its value; one that is not JSON becomes
+ * a dynamic string of itself; the empty string is null; a dynamic
+ * argument passes through; other types are encoded as they are. */
+static bool fn_parse_json(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                          uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	const vec *x = &args[0];
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		if (x->type == KQLITE_TYPE_DYNAMIC) {
+			out->d.s[i] = v_str(x, i);
+			continue;
+		}
+		sb.len = 0;
+		if (x->type == KQLITE_TYPE_STRING) {
+			kstr s = v_str(x, i);
+			if (!s.n)
+				continue;
+			if (!dyn_from_json(s.p, s.n, &sb, NULL) && !sb.oom)
+				dyn_from_string(s.p, s.n, &sb);
+		} else {
+			dyn_builder b;
+			dynb_init(&b, &sb);
+			put_value(&b, x, i);
+		}
+		if (sb.oom) {
+			ok = x_nomem(cx->q);
+			break;
+		}
+		if (!vec_set_str(cx, out, i, sb.s, sb.len)) {
+			ok = false;
+			break;
+		}
+	}
+	sb_free(&sb);
+	return ok;
+}
+
+/* ---- array_length, bag_keys ---------------------------------------------------- */
+
+static bool fn_array_length(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                            uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, true))
+		return false;
+	FOR_SEL(i, sel, n) {
+		size_t len;
+		const uint8_t *v = dyn_at(&args[0], i, &len);
+		bool ok = dyn_tag(v, len) == DYN_ARRAY;
+		out->d.i[i] = ok ? dyn_count(v, len) : 0;
+		out->nulls[i] = !ok;
+	}
+	return true;
+}
+
+static bool fn_bag_keys(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                        uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		size_t len;
+		const uint8_t *v = dyn_at(&args[0], i, &len);
+		dyn_iter it;
+		if (dyn_tag(v, len) != DYN_OBJECT || !dyn_iter_init(&it, v, len))
+			continue;
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_array(&b);
+		const char *k;
+		size_t kn, xn;
+		const uint8_t *x;
+		while (dyn_iter_next(&it, &k, &kn, &x, &xn))
+			dynb_string(&b, k, kn);
+		dynb_end(&b);
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	sb_free(&sb);
+	return ok;
+}
+
+/* ---- pack_array, bag_pack ------------------------------------------------------ */
+
+static bool fn_pack_array(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                          uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_array(&b);
+		for (uint32_t a = 0; a < nargs; a++)
+			put_value(&b, &args[a], i);
+		dynb_end(&b);
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	sb_free(&sb);
+	return ok;
+}
+
+static bool prep_bag_pack(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                          diag *d, uint32_t off, uint32_t len)
+{
+	(void)q;
+	(void)call;
+	(void)types;
+	(void)consts;
+	if (nargs % 2) {
+		diag_set(d, KQLITE_ERROR, off, len, "bag_pack() takes key/value pairs: an even number of arguments, not %u",
+		         nargs);
+		return false;
+	}
+	return true;
+}
+
+/* bag_pack(key1, value1, ...): a bag; a pair whose key is null is left
+ * out, and of pairs with the same key the last one wins. */
+static bool fn_bag_pack(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                        uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	if (nargs % 2)
+		return x_error(cx->q, "bag_pack() takes key/value pairs: an even number of arguments, not %u", nargs);
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb, ka, kb;
+	sb_init(&sb);
+	sb_init(&ka);
+	sb_init(&kb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_object(&b);
+		for (uint32_t a = 0; a < nargs; a += 2) {
+			const char *k, *k2;
+			size_t kn, kn2;
+			if (!key_text(&args[a], i, &ka, &k, &kn))
+				continue;
+			bool later = false;
+			for (uint32_t a2 = a + 2; a2 < nargs && !later; a2 += 2)
+				later = key_text(&args[a2], i, &kb, &k2, &kn2) && kn2 == kn && memcmp(k, k2, kn) == 0;
+			if (later)
+				continue;
+			dynb_key(&b, k, kn);
+			put_value(&b, &args[a + 1], i);
+		}
+		dynb_end(&b);
+		if (ka.oom || kb.oom)
+			sb.oom = true;
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	sb_free(&sb);
+	sb_free(&ka);
+	sb_free(&kb);
+	return ok;
+}
+
+/* ---- array_concat, array_slice, array_index_of -------------------------------- */
+
+/* array_concat(a1, ...): the elements of all; null if any is not an array. */
+static bool fn_array_concat(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                            uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		bool arrays = true;
+		for (uint32_t a = 0; a < nargs && arrays; a++) {
+			size_t len;
+			const uint8_t *v = dyn_at(&args[a], i, &len);
+			arrays = dyn_tag(v, len) == DYN_ARRAY;
+		}
+		if (!arrays)
+			continue;
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_array(&b);
+		for (uint32_t a = 0; a < nargs; a++) {
+			size_t len, xn;
+			const uint8_t *v = dyn_at(&args[a], i, &len), *x;
+			dyn_iter it;
+			dyn_iter_init(&it, v, len);
+			while (dyn_iter_next(&it, NULL, NULL, &x, &xn))
+				dynb_raw(&b, x, xn);
+		}
+		dynb_end(&b);
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	sb_free(&sb);
+	return ok;
+}
+
+/* array_slice(arr, start, end): elements start..end inclusive; negative
+ * indexes count from the end; out-of-range bounds are clamped (an empty
+ * range gives []). Null when arr is not an array. */
+static bool fn_array_slice(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                           uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		size_t len, xn;
+		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
+		int64_t start, end;
+		if (dyn_tag(v, len) != DYN_ARRAY || !get_i64(&args[1], i, &start) || !get_i64(&args[2], i, &end))
+			continue;
+		int64_t count = dyn_count(v, len);
+		if (start < 0)
+			start = start < -count ? 0 : start + count;
+		if (end < 0)
+			end = end < -count ? -1 : end + count;
+		if (end >= count)
+			end = count - 1;
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_array(&b);
+		dyn_iter it;
+		dyn_iter_init(&it, v, len);
+		for (int64_t k = 0; k <= end && dyn_iter_next(&it, NULL, NULL, &x, &xn); k++)
+			if (k >= start)
+				dynb_raw(&b, x, xn);
+		dynb_end(&b);
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	sb_free(&sb);
+	return ok;
+}
+
+/* array_index_of(arr, value [, start [, length [, occurrence]]]): the
+ * index of the occurrence-th element equal to value among `length`
+ * elements from start (negative: from the end; length -1: to the end),
+ * or -1. Null when arr is not an array, value is null, length < -1 or
+ * occurrence < 0; occurrence 0 finds nothing (-1). */
+static bool fn_array_index_of(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                              uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	if (!vec_alloc(cx, out, rows, true))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	FOR_SEL(i, sel, n) {
+		size_t len, xn;
+		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
+		int64_t start = 0, length = -1, occ = 1, r = -1;
+		bool ok = dyn_tag(v, len) == DYN_ARRAY && !v_null(&args[1], i) &&
+		          (nargs < 3 || get_i64(&args[2], i, &start)) && (nargs < 4 || get_i64(&args[3], i, &length)) &&
+		          (nargs < 5 || get_i64(&args[4], i, &occ)) && length >= -1 && occ >= 0;
+		if (ok) {
+			sb.len = 0;
+			dyn_builder b;
+			dynb_init(&b, &sb);
+			put_value(&b, &args[1], i);
+			if (sb.oom) {
+				sb_free(&sb);
+				return x_nomem(cx->q);
+			}
+			int64_t count = dyn_count(v, len);
+			if (start < 0)
+				start = start < -count ? 0 : start + count;
+			int64_t end = length == -1 || length > count ? count : start + length;
+			dyn_iter it;
+			dyn_iter_init(&it, v, len);
+			for (int64_t k = 0; k < end && occ > 0 && dyn_iter_next(&it, NULL, NULL, &x, &xn); k++)
+				if (k >= start && dyn_equal(x, xn, (const uint8_t *)sb.s, sb.len) && --occ == 0)
+					r = k;
+		}
+		out->d.i[i] = ok ? r : 0;
+		out->nulls[i] = !ok;
+	}
+	sb_free(&sb);
+	return true;
+}
+
+/* ---- set_union, set_intersect, set_difference ------------------------------------ */
+
+/* A set of encoded values (pointers into the arguments), hashed. */
+typedef struct vset {
+	struct slot {
+		const uint8_t *p;
+		size_t n;
+		uint64_t h;
+		uint32_t mark; /* set_intersect: the last array it was seen in */
+	} *slots;
+	size_t cap, count;
+	bool oom;
+} vset;
+
+static void vset_free(vset *s)
+{
+	free(s->slots);
+	*s = (vset){0};
+}
+
+static struct slot *vset_find(vset *s, const uint8_t *p, size_t n, uint64_t h)
+{
+	if (!s->cap)
+		return NULL;
+	for (size_t k = h & (s->cap - 1);; k = (k + 1) & (s->cap - 1)) {
+		struct slot *sl = &s->slots[k];
+		if (!sl->p)
+			return NULL;
+		if (sl->h == h && dyn_equal(sl->p, sl->n, p, n))
+			return sl;
+	}
+}
+
+/* Adds a value; returns its slot and whether it was new, or NULL (oom). */
+static struct slot *vset_add(vset *s, const uint8_t *p, size_t n, bool *added)
+{
+	uint64_t h = dyn_hash(p, n);
+	struct slot *sl = vset_find(s, p, n, h);
+	*added = false;
+	if (sl)
+		return sl;
+	if ((s->count + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct slot *ns = calloc(cap, sizeof(*ns));
+		if (!ns) {
+			s->oom = true;
+			return NULL;
+		}
+		for (size_t k = 0; k < s->cap; k++) {
+			struct slot *o = &s->slots[k];
+			if (!o->p)
+				continue;
+			size_t j = o->h & (cap - 1);
+			while (ns[j].p)
+				j = (j + 1) & (cap - 1);
+			ns[j] = *o;
+		}
+		free(s->slots);
+		s->slots = ns;
+		s->cap = cap;
+	}
+	size_t j = h & (s->cap - 1);
+	while (s->slots[j].p)
+		j = (j + 1) & (s->cap - 1);
+	s->slots[j] = (struct slot){p, n, h, 0};
+	s->count++;
+	*added = true;
+	return &s->slots[j];
+}
+
+enum { S_UNION, S_INTERSECT, S_DIFFERENCE };
+
+/* Distinct values, in the order of first appearance: of all the arrays
+ * (union), of the first found in every other (intersect), of the first
+ * found in no other (difference). Null if any argument is not an array. */
+static bool set_row(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, int op, strbuf *sb, vec *out)
+{
+	for (uint32_t a = 0; a < nargs; a++) {
+		size_t len;
+		const uint8_t *v = dyn_at(&args[a], i, &len);
+		if (dyn_tag(v, len) != DYN_ARRAY)
+			return true; /* null */
+	}
+	vset seen = {0}, other = {0};
+	const uint8_t *x;
+	size_t xn;
+	dyn_iter it;
+	bool added;
+	if (op != S_UNION) {
+		/* other: the values of arrays 1.., marked with how many contain them */
+		for (uint32_t a = 1; a < nargs; a++) {
+			size_t len;
+			const uint8_t *v = dyn_at(&args[a], i, &len);
+			dyn_iter_init(&it, v, len);
+			while (dyn_iter_next(&it, NULL, NULL, &x, &xn)) {
+				struct slot *sl = vset_add(&other, x, xn, &added);
+				if (sl && sl->mark == a - 1)
+					sl->mark = a;
+			}
+		}
+	}
+	sb->len = 0;
+	dyn_builder b;
+	dynb_init(&b, sb);
+	dynb_begin_array(&b);
+	for (uint32_t a = 0; a < (op == S_UNION ? nargs : 1); a++) {
+		size_t len;
+		const uint8_t *v = dyn_at(&args[a], i, &len);
+		dyn_iter_init(&it, v, len);
+		while (dyn_iter_next(&it, NULL, NULL, &x, &xn)) {
+			if (op != S_UNION) {
+				struct slot *o = vset_find(&other, x, xn, dyn_hash(x, xn));
+				bool everywhere = o && o->mark == nargs - 1;
+				if (op == S_INTERSECT ? !everywhere : o != NULL)
+					continue;
+			}
+			vset_add(&seen, x, xn, &added);
+			if (added)
+				dynb_raw(&b, x, xn);
+		}
+	}
+	dynb_end(&b);
+	bool oom = seen.oom || other.oom;
+	vset_free(&seen);
+	vset_free(&other);
+	if (oom)
+		return x_nomem(cx->q);
+	return set_built(cx, out, i, &b);
+}
+
+static bool set_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
+                       vec *out, int op)
+{
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n)
+		if (!(ok = set_row(cx, args, nargs, i, op, &sb, out)))
+			break;
+	sb_free(&sb);
+	return ok;
+}
+
+#define SET_FN(name, op)                                                                                   \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
+	                 uint32_t n, uint32_t rows, vec *out)                                               \
+	{                                                                                                   \
+		(void)call;                                                                                 \
+		return set_driver(cx, args, nargs, sel, n, rows, out, op);                                  \
+	}
+SET_FN(fn_set_union, S_UNION)
+SET_FN(fn_set_intersect, S_INTERSECT)
+SET_FN(fn_set_difference, S_DIFFERENCE)
+
+/* ---- __member, __index ------------------------------------------------------------ */
+
+/* x[key] of row i: a string key looks up a bag's member, a number an
+ * array's element (negative from the end). The result points into x. */
+static kstr access(const vec *x, const vec *key, uint32_t i)
+{
+	size_t len, rn;
+	const uint8_t *v = dyn_at(x, i, &len), *r;
+	bool found = false;
+	if (key->type == KQLITE_TYPE_STRING || key->type == KQLITE_TYPE_DYNAMIC) {
+		size_t kn;
+		const char *k;
+		kstr ks = v_str(key, i);
+		if (key->type == KQLITE_TYPE_STRING) {
+			k = ks.p ? ks.p : "";
+			kn = ks.n;
+			found = dyn_member(v, len, k, kn, &r, &rn);
+		} else if (dyn_get_string((const uint8_t *)ks.p, ks.n, &k, &kn)) {
+			found = dyn_member(v, len, k, kn, &r, &rn);
+		} else {
+			int64_t idx;
+			found = get_i64(key, i, &idx) && dyn_index(v, len, idx, &r, &rn);
+		}
+	} else {
+		int64_t idx;
+		found = get_i64(key, i, &idx) && dyn_index(v, len, idx, &r, &rn);
+	}
+	if (!found || dyn_tag(r, rn) == DYN_NULL)
+		return (kstr){NULL, 0};
+	return (kstr){(const char *)r, rn};
+}
+
+static bool fn_access(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                      uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	FOR_SEL(i, sel, n)
+		out->d.s[i] = access(&args[0], &args[1], i);
+	return true;
+}
+
+/* ---- the table ---------------------------------------------------------------------- */
+
+#define D XF_DETERMINISTIC
 const xfn_def xfn_dyn_defs[] = {
+	{"parse_json", fn_parse_json, NULL, D},
+	{"array_length", fn_array_length, NULL, D},
+	{"pack_array", fn_pack_array, NULL, D},
+	{"bag_pack", fn_bag_pack, prep_bag_pack, D},
+	{"bag_keys", fn_bag_keys, NULL, D},
+	{"array_concat", fn_array_concat, NULL, D},
+	{"array_slice", fn_array_slice, NULL, D},
+	{"array_index_of", fn_array_index_of, NULL, D},
+	{"set_union", fn_set_union, NULL, D},
+	{"set_intersect", fn_set_intersect, NULL, D},
+	{"set_difference", fn_set_difference, NULL, D},
+	{"__member", fn_access, NULL, D},
+	{"__index", fn_access, NULL, D},
 	{NULL, NULL, NULL, 0},
 };

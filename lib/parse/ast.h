@@ -118,6 +118,9 @@ struct ast {
 	uint32_t nkids, cap;
 	uint32_t tlen;
 	uint32_t depth;    /* height of the subtree, for the nesting limit */
+	/* Binder annotation on expressions: the type the binder last gave the
+	 * node (the planner binds each operator just before compiling it). */
+	uint8_t btype;
 	const char *text;  /* not NUL-terminated: use tlen */
 	ast **kids;
 };

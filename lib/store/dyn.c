@@ -462,3 +462,327 @@ size_t dyn_size(const uint8_t *v, size_t len)
 	sb_free(&tmp);
 	return end ? (size_t)(end - v) : 0;
 }
+
+/* ---- Reading ------------------------------------------------------------ */
+
+/* The end of the value at p (bounded by e), or NULL when it is cut short
+ * or has an unknown tag. Containers are skipped by their body length. */
+static const uint8_t *skip_value(const uint8_t *p, const uint8_t *e)
+{
+	if (p >= e)
+		return NULL;
+	switch (*p) {
+	case DYN_NULL:
+	case DYN_FALSE:
+	case DYN_TRUE:
+		return p + 1;
+	case DYN_LONG:
+	case DYN_REAL:
+		return e - p >= 9 ? p + 9 : NULL;
+	case DYN_STRING: {
+		const uint8_t *q = p + 1;
+		uint64_t n;
+		if (!get_varint(&q, e, &n) || (uint64_t)(e - q) < n)
+			return NULL;
+		return q + n;
+	}
+	case DYN_ARRAY:
+	case DYN_OBJECT: {
+		if (e - p < 9)
+			return NULL;
+		uint32_t body = get_u32(p + 1);
+		if ((uint64_t)(e - p - 9) < body)
+			return NULL;
+		return p + 9 + body;
+	}
+	default:
+		return NULL;
+	}
+}
+
+int dyn_tag(const uint8_t *v, size_t len)
+{
+	if (!len || v[0] > DYN_OBJECT)
+		return DYN_NULL;
+	return v[0];
+}
+
+static bool get8(const uint8_t *v, size_t len, int tag, uint64_t *u)
+{
+	if (len < 9 || v[0] != tag)
+		return false;
+	*u = 0;
+	for (int i = 0; i < 8; i++)
+		*u |= (uint64_t)v[1 + i] << (8 * i);
+	return true;
+}
+
+bool dyn_get_long(const uint8_t *v, size_t len, int64_t *out)
+{
+	uint64_t u;
+	if (!get8(v, len, DYN_LONG, &u))
+		return false;
+	*out = (int64_t)u;
+	return true;
+}
+
+bool dyn_get_real(const uint8_t *v, size_t len, double *out)
+{
+	uint64_t u;
+	if (!get8(v, len, DYN_REAL, &u))
+		return false;
+	memcpy(out, &u, 8);
+	return true;
+}
+
+bool dyn_get_string(const uint8_t *v, size_t len, const char **s, size_t *n)
+{
+	if (len < 2 || v[0] != DYN_STRING)
+		return false;
+	const uint8_t *p = v + 1, *e = v + len;
+	uint64_t k;
+	if (!get_varint(&p, e, &k) || (uint64_t)(e - p) < k)
+		return false;
+	*s = (const char *)p;
+	*n = (size_t)k;
+	return true;
+}
+
+uint32_t dyn_count(const uint8_t *v, size_t len)
+{
+	if (len < 9 || (v[0] != DYN_ARRAY && v[0] != DYN_OBJECT))
+		return 0;
+	return get_u32(v + 5);
+}
+
+bool dyn_iter_init(dyn_iter *it, const uint8_t *v, size_t len)
+{
+	if (len < 9 || (v[0] != DYN_ARRAY && v[0] != DYN_OBJECT)) {
+		*it = (dyn_iter){NULL, NULL, 0, false};
+		return false;
+	}
+	uint32_t body = get_u32(v + 1);
+	if (body > len - 9)
+		body = (uint32_t)(len - 9); /* cut short: read what is there */
+	it->p = v + 9;
+	it->e = v + 9 + body;
+	it->left = get_u32(v + 5);
+	it->object = v[0] == DYN_OBJECT;
+	return true;
+}
+
+bool dyn_iter_next(dyn_iter *it, const char **key, size_t *klen, const uint8_t **val, size_t *vlen)
+{
+	if (!it->left || it->p >= it->e)
+		return false;
+	const uint8_t *p = it->p;
+	const char *k = NULL;
+	size_t kl = 0;
+	if (it->object) {
+		uint64_t n;
+		if (!get_varint(&p, it->e, &n) || (uint64_t)(it->e - p) < n) {
+			it->left = 0;
+			return false;
+		}
+		k = (const char *)p;
+		kl = (size_t)n;
+		p += n;
+	}
+	const uint8_t *end = skip_value(p, it->e);
+	if (!end) {
+		it->left = 0;
+		return false;
+	}
+	if (key)
+		*key = k;
+	if (klen)
+		*klen = kl;
+	*val = p;
+	*vlen = (size_t)(end - p);
+	it->p = end;
+	it->left--;
+	return true;
+}
+
+bool dyn_member(const uint8_t *v, size_t len, const char *key, size_t klen, const uint8_t **val, size_t *vlen)
+{
+	dyn_iter it;
+	if (len < 1 || v[0] != DYN_OBJECT || !dyn_iter_init(&it, v, len))
+		return false;
+	const char *k;
+	size_t kl;
+	const uint8_t *x;
+	size_t xl;
+	bool found = false;
+	/* the last of duplicate keys wins, as when JSON text is read into a bag */
+	while (dyn_iter_next(&it, &k, &kl, &x, &xl)) {
+		if (kl == klen && (klen == 0 || memcmp(k, key, klen) == 0)) {
+			*val = x;
+			*vlen = xl;
+			found = true;
+		}
+	}
+	return found;
+}
+
+bool dyn_index(const uint8_t *v, size_t len, int64_t i, const uint8_t **val, size_t *vlen)
+{
+	dyn_iter it;
+	if (len < 1 || v[0] != DYN_ARRAY || !dyn_iter_init(&it, v, len))
+		return false;
+	int64_t count = it.left;
+	if (i < 0)
+		i += count;
+	if (i < 0 || i >= count)
+		return false;
+	const uint8_t *x;
+	size_t xl;
+	for (int64_t k = 0; dyn_iter_next(&it, NULL, NULL, &x, &xl); k++) {
+		if (k == i) {
+			*val = x;
+			*vlen = xl;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- Building ----------------------------------------------------------- */
+
+/* Containers deeper than DYN_BUILD_DEPTH become null and `failed` is set;
+ * whatever is added inside them is dropped (depth still counts them). */
+static bool b_suppressed(const dyn_builder *b)
+{
+	return b->depth > DYN_BUILD_DEPTH;
+}
+
+/* Counts one more value in the open container. */
+static void b_counted(dyn_builder *b)
+{
+	if (b->depth > 0)
+		b->count[b->depth - 1]++;
+}
+
+void dynb_init(dyn_builder *b, strbuf *out)
+{
+	b->out = out;
+	b->depth = 0;
+	b->failed = false;
+}
+
+void dynb_null(dyn_builder *b)
+{
+	if (b_suppressed(b))
+		return;
+	b_counted(b);
+	sb_addc(b->out, DYN_NULL);
+}
+
+void dynb_bool(dyn_builder *b, bool v)
+{
+	if (b_suppressed(b))
+		return;
+	b_counted(b);
+	sb_addc(b->out, v ? DYN_TRUE : DYN_FALSE);
+}
+
+void dynb_long(dyn_builder *b, int64_t v)
+{
+	if (b_suppressed(b))
+		return;
+	b_counted(b);
+	put_tagged8(b->out, DYN_LONG, (uint64_t)v);
+}
+
+void dynb_real(dyn_builder *b, double v)
+{
+	if (b_suppressed(b))
+		return;
+	b_counted(b);
+	uint64_t u;
+	memcpy(&u, &v, 8);
+	put_tagged8(b->out, DYN_REAL, u);
+}
+
+void dynb_string(dyn_builder *b, const char *s, size_t n)
+{
+	if (b_suppressed(b))
+		return;
+	b_counted(b);
+	dyn_from_string(s, n, b->out);
+}
+
+void dynb_raw(dyn_builder *b, const uint8_t *v, size_t len)
+{
+	if (b_suppressed(b))
+		return;
+	if (!len) {
+		dynb_null(b);
+		return;
+	}
+	b_counted(b);
+	sb_add(b->out, (const char *)v, len);
+}
+
+void dynb_key(dyn_builder *b, const char *k, size_t n)
+{
+	if (b_suppressed(b) || b->out->oom)
+		return;
+	if (b->depth == 0 || (uint8_t)b->out->s[b->start[b->depth - 1]] != DYN_OBJECT) {
+		b->failed = true; /* a key outside an object is dropped */
+		return;
+	}
+	put_varint(b->out, n);
+	sb_add(b->out, k, n);
+}
+
+static void b_begin(dyn_builder *b, char tag)
+{
+	if (b_suppressed(b)) {
+		b->depth++;
+		return;
+	}
+	if (b->depth == DYN_BUILD_DEPTH) {
+		dynb_null(b);
+		b->failed = true;
+		b->depth++;
+		return;
+	}
+	b_counted(b);
+	b->start[b->depth] = b->out->len;
+	b->count[b->depth] = 0;
+	b->depth++;
+	sb_addc(b->out, tag);
+	sb_add(b->out, "\0\0\0\0\0\0\0\0", 8);
+	if (b->out->oom)
+		b->failed = true;
+}
+
+void dynb_begin_array(dyn_builder *b)
+{
+	b_begin(b, DYN_ARRAY);
+}
+
+void dynb_begin_object(dyn_builder *b)
+{
+	b_begin(b, DYN_OBJECT);
+}
+
+void dynb_end(dyn_builder *b)
+{
+	if (b->depth == 0) {
+		b->failed = true;
+		return;
+	}
+	b->depth--;
+	if (b->depth >= DYN_BUILD_DEPTH)
+		return; /* closes a container that was written as null */
+	size_t at = b->start[b->depth];
+	size_t body = b->out->len - at - 9;
+	if (b->out->oom || body > UINT32_MAX) {
+		b->failed = true;
+		return;
+	}
+	put_u32(b->out, at + 1, (uint32_t)body);
+	put_u32(b->out, at + 5, b->count[b->depth]);
+}

@@ -1,0 +1,165 @@
+/* batch.c -- batches over stored columns (read lazily, zero-copy where the
+ * stored form is the vector form), scratch-memory marks, the push that
+ * releases a batch's scratch memory, scanning stored columns, and the
+ * sink that collects a result table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void colref_init(bcolref *ref, const column *c, size_t start)
+{
+	memset(ref, 0, sizeof(*ref));
+	ref->v.type = (uint8_t)c->type;
+	ref->src = c;
+	ref->start = start;
+}
+
+static bool read_nulls(xctx *cx, vec *v, const column *c, size_t start, uint32_t rows)
+{
+	if (!c->valid || !c->nulls)
+		return true;
+	if (!vec_nulls(cx, v, rows))
+		return false;
+	for (uint32_t i = 0; i < rows; i++) {
+		size_t r = start + i;
+		v->nulls[i] = !(c->valid[r >> 6] >> (r & 63) & 1);
+	}
+	return true;
+}
+
+const vec *batch_col(xctx *cx, xbatch *b, uint32_t j)
+{
+	bcolref *ref = &b->cols[j];
+	const column *c = ref->src;
+	if (!c)
+		return &ref->v;
+	vec *v = &ref->v;
+	size_t s = ref->start;
+	uint32_t rows = b->rows;
+	v->is_const = false;
+	v->nulls = NULL;
+	switch (c->type) {
+	case KQLITE_TYPE_BOOL:
+		v->d.b = c->v.b + s;
+		break;
+	case KQLITE_TYPE_INT:
+		if (!vec_alloc(cx, v, rows, false))
+			return NULL;
+		for (uint32_t i = 0; i < rows; i++)
+			v->d.i[i] = c->v.i32[s + i];
+		break;
+	case KQLITE_TYPE_LONG:
+	case KQLITE_TYPE_DATETIME:
+	case KQLITE_TYPE_TIMESPAN:
+		v->d.i = c->v.i64 + s;
+		break;
+	case KQLITE_TYPE_REAL:
+	case KQLITE_TYPE_DECIMAL:
+		v->d.f = c->v.f64 + s;
+		break;
+	case KQLITE_TYPE_GUID:
+		v->d.g = (uint8_t(*)[16])(c->v.guid + 16 * s);
+		break;
+	case KQLITE_TYPE_STRING:
+	case KQLITE_TYPE_DYNAMIC: {
+		if (!vec_alloc(cx, v, rows, false))
+			return NULL;
+		const uint64_t *off = c->v.off + s;
+		const char *heap = c->heap ? c->heap : "";
+		for (uint32_t i = 0; i < rows; i++)
+			v->d.s[i] = (kstr){heap + off[i], (size_t)(off[i + 1] - off[i])};
+		if (c->type == KQLITE_TYPE_DYNAMIC && c->valid && c->nulls)
+			for (uint32_t i = 0; i < rows; i++)
+				if (!(c->valid[(s + i) >> 6] >> ((s + i) & 63) & 1))
+					v->d.s[i].n = 0;
+		ref->src = NULL;
+		return v;
+	}
+	default:
+		*v = vec_const_null(KQLITE_TYPE_NULL);
+		ref->src = NULL;
+		return v;
+	}
+	if (!read_nulls(cx, v, c, s, rows))
+		return NULL;
+	ref->src = NULL;
+	return v;
+}
+
+bool xop_push(xop *op, xctx *cx, xbatch *b)
+{
+	arena_mark_t m = arena_mark(cx->tmp);
+	bool ok = op->push(op, cx, b);
+	arena_release(cx->tmp, m);
+	if (ok && cx->q->interrupt && *cx->q->interrupt) {
+		diag_set_nospan(cx->q->d, KQLITE_INTERRUPT, "interrupted");
+		return false;
+	}
+	return ok;
+}
+
+bool run_columns(xctx *cx, column *const *cols, uint32_t ncols, size_t nrows, xop *sink)
+{
+	bcolref *refs = arena_alloc(cx->q->qa, (ncols ? ncols : 1) * sizeof(bcolref));
+	if (!refs)
+		return x_nomem(cx->q);
+	uint32_t step = cx->q->batch;
+	for (size_t start = 0; start < nrows; start += step) {
+		uint32_t rows = (uint32_t)(nrows - start < step ? nrows - start : step);
+		for (uint32_t j = 0; j < ncols; j++)
+			colref_init(&refs[j], cols[j], start);
+		xbatch b = {.rows = rows, .sel = NULL, .n = rows, .ncols = ncols, .cols = refs};
+		if (!xop_push(sink, cx, &b))
+			return false;
+	}
+	return sink->finish(sink, cx);
+}
+
+/* ---- the result sink ----------------------------------------------------- */
+
+typedef struct sink {
+	xop op;
+	table *t;
+} sink;
+
+static bool sink_push(xop *op, xctx *cx, xbatch *b)
+{
+	sink *s = (sink *)op;
+	for (uint32_t j = 0; j < b->ncols; j++) {
+		const vec *v = batch_col(cx, b, j);
+		if (!v)
+			return false;
+		column *c = &s->t->cols[j];
+		FOR_SEL(i, b->sel, b->n)
+		{
+			if (vec_push(c, v, i) != 0)
+				return x_nomem(cx->q);
+		}
+	}
+	s->t->nrows += b->n;
+	cx->q->memory += 0;
+	return true;
+}
+
+static bool sink_finish(xop *op, xctx *cx)
+{
+	(void)op;
+	(void)cx;
+	return true;
+}
+
+static void sink_destroy(xop *op)
+{
+	(void)op;
+}
+
+xop *sink_table(xquery *q, table *t)
+{
+	sink *s = arena_zalloc(q->qa, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->op = (xop){sink_push, sink_finish, sink_destroy, NULL};
+	s->t = t;
+	return &s->op;
+}

@@ -1,0 +1,183 @@
+/* engine.h -- inside the engine: batches, compiled expressions, operators
+ * and the planner that turns a bound syntax tree into them.
+ *
+ * Execution is push-based, as in DuckDB's pipelines: a source (a table
+ * scan, range, a union of sources...) produces batches and pushes each
+ * through a chain of operators to a sink; streaming operators (where,
+ * extend, project...) transform a batch and push it on; materializing
+ * ones (summarize, sort, top, distinct) keep what they need and push their
+ * result when their input finishes. Whoever creates a batch releases the
+ * scratch memory of its kernels once the push returns. */
+#ifndef KQ_ENGINE_H
+#define KQ_ENGINE_H
+
+#include "ast.h"
+#include "bind_int.h"
+#include "catalog.h"
+#include "exec.h"
+#include "table.h"
+
+/* ---- batches ----------------------------------------------------------- */
+
+/* A column of a batch: a vector, or rows of a stored column not yet read
+ * into one (read on first use by batch_col). */
+typedef struct bcolref {
+	vec v;
+	const column *src;   /* non-NULL until materialized */
+	size_t start;
+} bcolref;
+
+typedef struct xbatch {
+	uint32_t rows;        /* length of every vector */
+	const uint32_t *sel;  /* active rows; NULL: all of 0..rows-1 */
+	uint32_t n;           /* number of active rows */
+	uint32_t ncols;
+	bcolref *cols;
+} xbatch;
+
+/* Column j as a vector (reads a stored column's rows into tmp once). */
+const vec *batch_col(xctx *cx, xbatch *b, uint32_t j);
+/* Points ref at rows [start, start+rows) of a stored column. */
+void colref_init(bcolref *ref, const column *c, size_t start);
+
+/* ---- expressions --------------------------------------------------------- */
+
+typedef struct xnode xnode;
+typedef bool (*xeval)(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n, vec *out);
+
+struct xnode {
+	xeval eval;
+	uint8_t type;         /* result type */
+	uint16_t op;          /* lex_op for operators */
+	uint32_t col;         /* column index (X column refs) */
+	vec cval;             /* constants */
+	xnode **kids;
+	uint32_t nkids;
+	xcall call;           /* scalar functions */
+	void *aux;            /* kernel data: compiled regex, needle tables, IN sets */
+	const ast *src;       /* for run-time error spans */
+};
+
+bool xnode_is_const(const xnode *x);
+bool xnode_is_col(const xnode *x);
+
+/* ---- operators --------------------------------------------------------- */
+
+typedef struct xop xop;
+struct xop {
+	bool (*push)(xop *op, xctx *cx, xbatch *b);
+	bool (*finish)(xop *op, xctx *cx);
+	void (*destroy)(xop *op);
+	xop *next;
+};
+
+/* Pushes b into op, then releases the scratch memory b's kernels used. */
+bool xop_push(xop *op, xctx *cx, xbatch *b);
+
+/* A compiled tabular expression: its columns, and how to run it (push all
+ * of its rows into sink, then finish sink). Runs once. */
+typedef struct xtab xtab;
+struct xtab {
+	uint32_t ncols;
+	const char **names;   /* NUL-terminated, in the query arena */
+	uint8_t *types;
+	bool (*run)(xtab *t, xctx *cx, xop *sink);
+	void *impl;
+	const bschema *bs;    /* the binder's view of the same columns */
+	/* render metadata of the result (NULL when none) */
+	const ast *render;
+};
+
+/* Pushes the rows of stored columns (a table, a materialized result) as
+ * batches into sink and finishes it. */
+bool run_columns(xctx *cx, column *const *cols, uint32_t ncols, size_t nrows, xop *sink);
+
+/* A sink that collects rows into a table (owned by the caller). */
+xop *sink_table(xquery *q, table *t);
+
+typedef struct xscope {
+	uint32_t ncols;
+	const char **names;
+	const uint8_t *types;
+} xscope;
+
+/* ---- the planner ---------------------------------------------------------- */
+
+/* Planner state: the binder (for each operator's output schema and types),
+ * the values of let-bound names, and the query. */
+typedef struct pval pval;
+typedef struct planner {
+	binder b;
+	xquery *q;
+	const catalog *cat;
+	pval *scope;
+	xop **ops;            /* every operator made, destroyed at the end */
+	size_t nops, capops;
+	xcall **calls;        /* calls with cleanup */
+	size_t ncalls, capcalls;
+	table **tables;       /* tables the plan made (datatable, subqueries) */
+	size_t ntables, captables;
+	arena *tmp;           /* the query's scratch arena */
+	int depth;
+} planner;
+
+/* Compiles the query's final tabular statement (after its lets). */
+xtab *plan_query(planner *p, const ast *root);
+void planner_free(planner *p);
+bool plan_statement(planner *p, const ast *st);
+/* Compiles summarize (its keys, aggregates and any expression around
+ * them) onto the pipe t. */
+bool summarize_into(planner *p, xtab *t, const ast *op, const xscope *in, const bschema *out);
+/* Appends op to the pipe t, whose output becomes bs. */
+bool plan_chain(planner *p, xtab *t, xop *op, const bschema *bs);
+
+/* Compiles a scalar expression against the columns (names, types) of its
+ * input; cols may be NULL for a row-less expression. */
+xnode *compile_expr(planner *p, const ast *n, const xscope *cols);
+/* Evaluates a row-less constant expression to one value (query arena). */
+bool eval_const(planner *p, xnode *x, vec *out);
+
+/* Filters: writes the active rows of sel for which x is true into out
+ * (room for n); returns how many, or -1 on error. */
+long eval_filter(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n, uint32_t *out);
+
+/* Runs a tabular expression (used by toscalar, in (subquery)) into a table. */
+table *plan_run_table(planner *p, const ast *n);
+
+bool plan_register_op(planner *p, xop *op);
+bool plan_register_call(planner *p, xcall *c);
+/* Sets the error at n's span. */
+bool plan_error(planner *p, const ast *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* expression pieces (expr.c, kernels.c, strops.c) */
+xnode *const_node(planner *p, const ast *src, const vec *v);
+xnode *col_node(planner *p, const ast *src, uint32_t col, uint8_t type);
+xeval pick_arith(uint8_t lt, uint8_t rt, uint8_t out);
+xeval pick_neg(void);
+xeval pick_compare(uint8_t lt, uint8_t rt);
+xeval pick_logic(void);
+xeval pick_between(void);
+bool compile_strop(planner *p, xnode *x);
+bool compile_regex(planner *p, xnode *x);
+bool compile_in(planner *p, xnode *x, vec *items, uint32_t nitems, uint8_t ltype);
+
+/* names the planner resolves for expressions (plan.c) */
+bool plan_is_tabular(planner *p, const ast *n);
+bool plan_is_user_function(planner *p, const ast *call);
+xnode *plan_user_scalar(planner *p, const ast *call, const xscope *sc);
+/* A let-bound scalar or a function parameter; NULL (no error) if none. */
+xnode *plan_lookup_scalar(planner *p, const ast *n, const xscope *sc);
+
+/* operators (ops.c, ops_agg.c, ops_sort.c) */
+xop *op_where(planner *p, xnode *pred);
+xop *op_project(planner *p, xnode **exprs, uint32_t n);  /* output columns = exprs */
+xop *op_take(planner *p, int64_t limit);
+xop *op_count(planner *p);
+xop *op_sort(planner *p, const ast *op, const xscope *in, uint32_t first_key, int64_t limit);
+xop *op_distinct(planner *p, uint32_t ncols, const uint8_t *types);
+/* Output column j is input column map[j], or nulls of types[j] (-1), or
+ * the constant set by op_adapt_source (-2). */
+xop *op_adapt(planner *p, const int32_t *map, const uint8_t *types, uint32_t ncols);
+bool op_adapt_source(planner *p, xop *op, const char *name, uint32_t len);
+
+#endif

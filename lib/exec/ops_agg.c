@@ -1,0 +1,409 @@
+/* ops_agg.c -- summarize and distinct: hash aggregation. Each active row's
+ * group keys are hashed (XXH3 for text, a 64-bit mixer for numbers) into
+ * an open-addressing table of group numbers; a new group appends its keys
+ * to key columns and a zeroed state to every aggregate; the aggregates
+ * then update their states for the whole batch at once. With no keys
+ * there is exactly one group, so `summarize count()` on no rows is 0. */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "engine.h"
+#include "functions.h"
+
+typedef struct aitem {
+	xagg ag;
+	xnode **args;
+	char *states;
+	size_t cap;          /* groups the states array holds */
+} aitem;
+
+typedef struct sum_op {
+	xop op;
+	xnode **keys;
+	uint32_t nkeys;
+	table *groups;       /* the key columns */
+	uint64_t *hashes;    /* per group */
+	uint32_t *slots;     /* group + 1, 0 = empty */
+	size_t nslots, ngroups, gcap;
+	aitem *aggs;
+	uint32_t naggs;
+	uint32_t nout;       /* output columns: keys, then aggregates' */
+	const uint8_t *out_types;
+} sum_op;
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t hash_cell(const vec *v, uint32_t i)
+{
+	if (v_null(v, i) && type_phys(v->type) != PH_STR)
+		return UINT64_C(0x9E3779B97F4A7C15);
+	switch (type_phys(v->type)) {
+	case PH_BOOL:
+		return mix64(v_bool(v, i) + 1);
+	case PH_I64:
+		return mix64((uint64_t)v_i64(v, i));
+	case PH_F64: {
+		double d = v_f64(v, i);
+		if (d == 0)
+			d = 0; /* -0.0 and 0.0 are one group */
+		uint64_t u;
+		memcpy(&u, &d, 8);
+		return mix64(u);
+	}
+	case PH_GUID:
+		return XXH3_64bits(v_guid(v, i), 16);
+	case PH_STR: {
+		kstr s = v_str(v, i);
+		return XXH3_64bits(s.p, s.n);
+	}
+	default:
+		return 0;
+	}
+}
+
+static bool cell_equal(const column *c, size_t g, const vec *v, uint32_t i)
+{
+	bool cn = col_is_null(c, g), vn = v_null(v, i) && type_phys(v->type) != PH_STR;
+	if (c->type == KQLITE_TYPE_DYNAMIC)
+		vn = v_null(v, i);
+	if (cn || vn)
+		return cn && vn;
+	switch (c->type) {
+	case KQLITE_TYPE_BOOL:
+		return c->v.b[g] == v_bool(v, i);
+	case KQLITE_TYPE_INT:
+		return c->v.i32[g] == (int32_t)v_i64(v, i);
+	case KQLITE_TYPE_LONG:
+	case KQLITE_TYPE_DATETIME:
+	case KQLITE_TYPE_TIMESPAN:
+		return c->v.i64[g] == v_i64(v, i);
+	case KQLITE_TYPE_REAL:
+	case KQLITE_TYPE_DECIMAL:
+		return c->v.f64[g] == v_num(v, i) || (c->v.f64[g] != c->v.f64[g] && v_num(v, i) != v_num(v, i));
+	case KQLITE_TYPE_GUID:
+		return !memcmp(c->v.guid + 16 * g, v_guid(v, i), 16);
+	default: {
+		size_t n;
+		const char *p = col_bytes(c, g, &n);
+		kstr s = v_str(v, i);
+		return n == s.n && (n == 0 || !memcmp(p, s.p, n));
+	}
+	}
+}
+
+static bool grow_slots(sum_op *s, xquery *q)
+{
+	size_t n = s->nslots ? s->nslots * 2 : 1024;
+	uint32_t *slots = calloc(n, sizeof(uint32_t));
+	if (!slots)
+		return x_nomem(q);
+	for (size_t g = 0; g < s->ngroups; g++) {
+		size_t at = s->hashes[g] & (n - 1);
+		while (slots[at])
+			at = (at + 1) & (n - 1);
+		slots[at] = (uint32_t)(g + 1);
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = n;
+	return true;
+}
+
+/* Appends a group: its keys (row i of the key vectors) and fresh states. */
+static long new_group(sum_op *s, xctx *cx, const vec *kv, uint32_t i, uint64_t h)
+{
+	if (s->ngroups >= UINT32_MAX - 1)
+		return x_error(cx->q, "summarize: too many groups"), -1;
+	if (s->ngroups == s->gcap) {
+		size_t nc = s->gcap ? s->gcap * 2 : 256;
+		uint64_t *hs = realloc(s->hashes, nc * sizeof(uint64_t));
+		if (!hs)
+			return x_nomem(cx->q), -1;
+		s->hashes = hs;
+		for (uint32_t a = 0; a < s->naggs; a++) {
+			aitem *it = &s->aggs[a];
+			size_t sz = it->ag.def->state_size;
+			char *st = realloc(it->states, nc * (sz ? sz : 1));
+			if (!st)
+				return x_nomem(cx->q), -1;
+			it->states = st;
+			it->cap = nc;
+		}
+		s->gcap = nc;
+	}
+	for (uint32_t k = 0; k < s->nkeys; k++)
+		if (vec_push(&s->groups->cols[k], &kv[k], i) != 0)
+			return x_nomem(cx->q), -1;
+	size_t g = s->ngroups++;
+	s->groups->nrows = s->ngroups;
+	s->hashes[g] = h;
+	for (uint32_t a = 0; a < s->naggs; a++) {
+		size_t sz = s->aggs[a].ag.def->state_size;
+		if (sz)
+			memset(s->aggs[a].states + g * sz, 0, sz);
+	}
+	if (cx->q->max_memory && table_memory(s->groups) + s->gcap * 64 > cx->q->max_memory) {
+		diag_set_nospan(cx->q->d, KQLITE_LIMIT, "the query needs more than --max-memory (%zu bytes) to summarize",
+		                cx->q->max_memory);
+		return -1;
+	}
+	return (long)g;
+}
+
+static bool sum_push(xop *op, xctx *cx, xbatch *b)
+{
+	sum_op *s = (sum_op *)op;
+	if (b->n == 0)
+		return true;
+	uint32_t *groups = arena_alloc(cx->tmp, b->n * sizeof(uint32_t));
+	vec *kv = arena_alloc(cx->tmp, (s->nkeys ? s->nkeys : 1) * sizeof(vec));
+	if (!groups || !kv)
+		return x_nomem(cx->q);
+	for (uint32_t k = 0; k < s->nkeys; k++)
+		if (!s->keys[k]->eval(cx, s->keys[k], b, b->sel, b->n, &kv[k]))
+			return false;
+	if (s->nkeys == 0) {
+		if (s->ngroups == 0 && new_group(s, cx, NULL, 0, 0) < 0)
+			return false;
+		memset(groups, 0, b->n * sizeof(uint32_t));
+	} else {
+		uint32_t k = 0;
+		FOR_SEL(i, b->sel, b->n)
+		{
+			uint64_t h = hash_cell(&kv[0], i);
+			for (uint32_t j = 1; j < s->nkeys; j++)
+				h = mix64(h ^ (hash_cell(&kv[j], i) + UINT64_C(0x9E3779B97F4A7C15) * j));
+			if ((s->ngroups + 1) * 2 > s->nslots && !grow_slots(s, cx->q))
+				return false;
+			size_t mask = s->nslots - 1, at = h & mask;
+			long g = -1;
+			while (s->slots[at]) {
+				uint32_t cand = s->slots[at] - 1;
+				if (s->hashes[cand] == h) {
+					bool eq = true;
+					for (uint32_t j = 0; j < s->nkeys && eq; j++)
+						eq = cell_equal(&s->groups->cols[j], cand, &kv[j], i);
+					if (eq) {
+						g = cand;
+						break;
+					}
+				}
+				at = (at + 1) & mask;
+			}
+			if (g < 0) {
+				g = new_group(s, cx, kv, i, h);
+				if (g < 0)
+					return false;
+				s->slots[at] = (uint32_t)(g + 1);
+			}
+			groups[k++] = (uint32_t)g;
+		}
+	}
+	for (uint32_t a = 0; a < s->naggs; a++) {
+		aitem *it = &s->aggs[a];
+		vec *args = arena_alloc(cx->tmp, (it->ag.nargs ? it->ag.nargs : 1) * sizeof(vec));
+		if (!args)
+			return x_nomem(cx->q);
+		for (uint32_t j = 0; j < it->ag.nargs; j++)
+			if (!it->args[j]->eval(cx, it->args[j], b, b->sel, b->n, &args[j]))
+				return false;
+		if (!it->ag.def->update(cx, &it->ag, it->states, groups, args, it->ag.nargs, b->sel, b->n))
+			return false;
+	}
+	return true;
+}
+
+static bool sum_finish(xop *op, xctx *cx)
+{
+	sum_op *s = (sum_op *)op;
+	if (s->nkeys == 0 && s->ngroups == 0 && new_group(s, cx, NULL, 0, 0) < 0)
+		return false;
+	/* the aggregates' columns join the key columns */
+	for (uint32_t a = 0; a < s->naggs; a++) {
+		aitem *it = &s->aggs[a];
+		uint32_t first = (uint32_t)s->groups->ncols;
+		for (uint32_t j = 0; j < it->ag.nout; j++)
+			if (table_add_column(s->groups, "a", 1, (kqlite_type)it->ag.rtype[j]) < 0)
+				return x_nomem(cx->q);
+		size_t sz = it->ag.def->state_size;
+		for (size_t g = 0; g < s->ngroups; g++)
+			if (!it->ag.def->finish(cx->q, &it->ag, it->states + g * sz, &s->groups->cols[first], it->ag.nout))
+				return false;
+	}
+	column **cols = malloc((s->groups->ncols ? s->groups->ncols : 1) * sizeof(column *));
+	if (!cols)
+		return x_nomem(cx->q);
+	for (size_t j = 0; j < s->groups->ncols; j++)
+		cols[j] = &s->groups->cols[j];
+	bool ok = run_columns(cx, cols, (uint32_t)s->groups->ncols, s->ngroups, op->next);
+	free(cols);
+	return ok;
+}
+
+static void sum_destroy(xop *op)
+{
+	sum_op *s = (sum_op *)op;
+	for (uint32_t a = 0; a < s->naggs; a++) {
+		aitem *it = &s->aggs[a];
+		if (it->ag.def && it->ag.def->destroy)
+			for (size_t g = 0; g < s->ngroups && it->states; g++)
+				it->ag.def->destroy(&it->ag, it->states + g * it->ag.def->state_size);
+		free(it->states);
+		it->states = NULL;
+	}
+	table_free(s->groups);
+	free(s->hashes);
+	free(s->slots);
+	s->groups = NULL;
+	s->hashes = NULL;
+	s->slots = NULL;
+}
+
+static sum_op *new_sum(planner *p, uint32_t nkeys, const uint8_t *key_types, uint32_t naggs)
+{
+	sum_op *s = arena_zalloc(p->q->qa, sizeof(*s));
+	if (!s)
+		return x_nomem(p->q), NULL;
+	s->op = (xop){sum_push, sum_finish, sum_destroy, NULL};
+	s->nkeys = nkeys;
+	s->keys = arena_zalloc(p->q->qa, (nkeys ? nkeys : 1) * sizeof(xnode *));
+	s->aggs = arena_zalloc(p->q->qa, (naggs ? naggs : 1) * sizeof(aitem));
+	s->groups = table_new("groups", 6);
+	if (!s->keys || !s->aggs || !s->groups || !plan_register_op(p, &s->op)) {
+		if (s->groups && !s->keys)
+			table_free(s->groups);
+		return x_nomem(p->q), NULL;
+	}
+	for (uint32_t k = 0; k < nkeys; k++)
+		if (table_add_column(s->groups, "k", 1, (kqlite_type)key_types[k]) < 0)
+			return x_nomem(p->q), NULL;
+	return s;
+}
+
+/* ---- distinct ------------------------------------------------------------------ */
+
+xop *op_distinct(planner *p, uint32_t ncols, const uint8_t *types)
+{
+	sum_op *s = new_sum(p, ncols, types, 0);
+	if (!s)
+		return NULL;
+	for (uint32_t k = 0; k < ncols; k++)
+		if (!(s->keys[k] = col_node(p, NULL, k, types[k])))
+			return NULL;
+	/* registered already: plan_chain registers again, harmless for destroy? no */
+	return &s->op;
+}
+
+/* ---- summarize ------------------------------------------------------------------- */
+
+static bool in_output(const bschema *out, uint32_t upto, const char *name, size_t len)
+{
+	for (uint32_t j = 0; j < upto; j++)
+		if (out->cols[j].len == len && !memcmp(out->cols[j].name, name, len))
+			return true;
+	return false;
+}
+
+static bool add_agg(planner *p, sum_op *s, const ast *item, const xscope *in, const bschema *out, uint32_t *at)
+{
+	const ast *value = item;
+	if (item->kind == A_ASSIGN)
+		value = item->kids[0];
+	else if (item->kind == A_TUPLE_ASSIGN)
+		value = item->kids[1];
+	const fn_def *f = value->kind == A_CALL ? fn_lookup(value->text, value->tlen) : NULL;
+	if (!f || f->kind != FN_AGGREGATE || plan_is_user_function(p, value))
+		return plan_error(p, value, "not supported yet: an expression around aggregates (compute it with extend after summarize)");
+	const xagg_def *def = xagg_lookup(f->canonical);
+	if (!def)
+		return plan_error(p, value, "not supported yet: aggregate %s()", f->canonical);
+	aitem *it = &s->aggs[s->naggs];
+	it->ag.def = def;
+	/* arguments; '*' stands for the input's columns not already in the output */
+	uint32_t cap = value->nkids + in->ncols + 1, na = 0;
+	it->args = arena_zalloc(p->q->qa, cap * sizeof(xnode *));
+	if (!it->args)
+		return x_nomem(p->q);
+	bool argmax = !strcmp(f->canonical, "arg_max") || !strcmp(f->canonical, "arg_min");
+	for (uint32_t i = 0; i < value->nkids; i++) {
+		const ast *a = value->kids[i];
+		if (a->kind == A_NAMEDARG)
+			a = a->kids[0];
+		if (a->kind == A_STAR) {
+			const ast *first = value->kids[0];
+			for (uint32_t c = 0; c < in->ncols; c++) {
+				size_t cl = strlen(in->names[c]);
+				if (in_output(out, *at, in->names[c], cl))
+					continue;
+				if (argmax && first->kind == A_NAME && first->tlen == cl && !memcmp(first->text, in->names[c], cl))
+					continue;
+				if (!(it->args[na++] = col_node(p, a, c, in->types[c])))
+					return false;
+			}
+			continue;
+		}
+		if (!(it->args[na++] = compile_expr(p, a, in)))
+			return false;
+	}
+	if (na > 64)
+		return plan_error(p, value, "not supported yet: more than 64 arguments to %s()", f->canonical);
+	it->ag.nargs = na;
+	for (uint32_t i = 0; i < na; i++)
+		it->ag.argtype[i] = it->args[i]->type;
+	uint32_t nout = 1;
+	if (!strncmp(f->canonical, "percentiles", 11))
+		nout = na - 1;
+	else if (f->flags & FNF_EXPANDS)
+		nout = na;
+	if (*at + nout > out->n || nout > 64)
+		return plan_error(p, value, "internal error: %s() output columns", f->canonical);
+	it->ag.nout = nout;
+	for (uint32_t j = 0; j < nout; j++) {
+		uint8_t t = out->cols[*at + j].type;
+		it->ag.rtype[j] = t == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : t;
+	}
+	*at += nout;
+	if (def->prepare) {
+		const vec *consts[64];
+		for (uint32_t i = 0; i < na; i++)
+			consts[i] = xnode_is_const(it->args[i]) ? &it->args[i]->cval : NULL;
+		if (!def->prepare(p->q, &it->ag, it->ag.argtype, consts, na, p->b.d, value->off, value->len))
+			return false;
+	}
+	s->naggs++;
+	return true;
+}
+
+bool summarize_into(planner *p, xtab *t, const ast *op, const xscope *in, const bschema *out)
+{
+	const ast *by = op->kids[2], *aggs = op->kids[1];
+	uint32_t nkeys = by ? by->nkids : 0;
+	uint8_t key_types[256] = {0};
+	if (nkeys > 256)
+		return plan_error(p, by, "not supported yet: more than 256 group keys");
+	for (uint32_t k = 0; k < nkeys; k++)
+		key_types[k] = out->cols[k].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[k].type;
+	sum_op *s = new_sum(p, nkeys, key_types, aggs->nkids);
+	if (!s)
+		return false;
+	for (uint32_t k = 0; k < nkeys; k++) {
+		const ast *it = by->kids[k];
+		const ast *e = it->kind == A_ASSIGN ? it->kids[0] : it;
+		if (!(s->keys[k] = compile_expr(p, e, in)))
+			return false;
+	}
+	uint32_t at = nkeys;
+	for (uint32_t a = 0; a < aggs->nkids; a++)
+		if (!add_agg(p, s, aggs->kids[a], in, out, &at))
+			return false;
+	return plan_chain(p, t, &s->op, out);
+}
