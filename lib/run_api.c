@@ -109,7 +109,13 @@ static bool keep_render(kqlite_result *res, const ast *r)
 		for (uint32_t k = 0; k < pr->nkids; k++) {
 			if (k)
 				sb_addc(&b, ',');
-			sb_add(&b, pr->kids[k]->text, pr->kids[k]->tlen);
+			const ast *v = pr->kids[k];
+			const char *t = v->text;
+			size_t tl = v->tlen;
+			if (v->kind == A_LITERAL && v->op == KQLITE_TYPE_STRING && tl >= 2 && (t[0] == '"' || t[0] == '\'') &&
+			    t[tl - 1] == t[0])
+				t++, tl -= 2; /* a quoted title */
+			sb_add(&b, t, tl);
 		}
 		char *v = b.oom ? NULL : dup_text(b.s ? b.s : "", b.len);
 		sb_free(&b);

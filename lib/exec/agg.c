@@ -13,7 +13,8 @@
  * - A string is never null (KQL): "" is a value like any other for
  *   min/max/make_list; take_any(x) prefers a non-empty string.
  * - sum of int/long wraps (two's complement), never traps; of real is a
- *   plain double sum. avg keeps an exact 128-bit sum of integer ticks and
+ *   plain double sum; of dynamic (the binder types it dynamic) a long
+ *   while every value is a long, else a real (non-numbers skipped). avg keeps an exact 128-bit sum of integer ticks and
  *   values; avg of int/long is real, of datetime/timespan truncates the
  *   mean toward zero.
  * - min/max compare numbers, bool (false < true), datetime, timespan,
@@ -55,8 +56,7 @@ bool agg_charge(xquery *q, size_t bytes)
 	if (q->max_memory && q->memory > q->max_memory) {
 		if (!q->d->code)
 			diag_set_nospan(q->d, KQLITE_LIMIT,
-			                "summarize needs more memory than the query's limit of %zu bytes",
-			                q->max_memory);
+			                "the query needs more than --max-memory (%zu bytes) to summarize", q->max_memory);
 		return false;
 	}
 	return true;
@@ -277,8 +277,8 @@ static const char *tname(uint8_t t)
 	return kqlite_type_name((kqlite_type)t);
 }
 
-bool agg_prepare_common(xquery *q, xagg *a, const vec *const *consts, uint32_t nargs, diag *d, uint32_t off,
-                        uint32_t len)
+bool agg_prepare_common(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                        diag *d, uint32_t off, uint32_t len)
 {
 	const aggdef *ad = AGGDEF(a);
 	const char *name = ad->x.name;
@@ -287,6 +287,8 @@ bool agg_prepare_common(xquery *q, xagg *a, const vec *const *consts, uint32_t n
 	if (a->nout == 0)
 		return agg_fail(d, off, len, "%s() has no output column", name);
 	a->nargs = nargs;
+	if (types && nargs)
+		memcpy(a->argtype, types, nargs);
 	aggcfg *cfg = arena_zalloc(q->qa, sizeof *cfg);
 	if (!cfg) {
 		diag_set_nospan(d, KQLITE_NOMEM, "out of memory");
@@ -353,8 +355,7 @@ typedef struct {
 static bool count_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                           diag *d, uint32_t off, uint32_t len)
 {
-	(void)types;
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (a->nout != 1 || !is_numeric_out(a->rtype[0]))
 		return agg_fail(d, off, len, "%s() gives one number, not %s", a->def->name, tname(a->rtype[0]));
@@ -392,20 +393,37 @@ static bool count_finish(xquery *q, xagg *a, char *state, column *out, uint32_t 
 typedef struct {
 	uint64_t i; /* wraps */
 	double f;
+	bool real; /* a dynamic result: a real was added */
 } st_sum;
 
 static bool sum_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                         diag *d, uint32_t off, uint32_t len)
 {
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	uint8_t t = nargs ? types[0] : KQLITE_TYPE_NULL;
 	if (nargs < 1 || (!is_numeric_out(t) && t != KQLITE_TYPE_DYNAMIC && t != KQLITE_TYPE_NULL))
 		return agg_fail(d, off, len, "%s() needs a number, a datetime or a timespan, not %s", a->def->name,
 		                tname(t));
-	if (a->nout != 1 || !is_numeric_out(a->rtype[0]))
+	bool dyn_sum = a->rtype[0] == KQLITE_TYPE_DYNAMIC && !strncmp(a->def->name, "sum", 3);
+	if (a->nout != 1 || (!is_numeric_out(a->rtype[0]) && !dyn_sum))
 		return agg_fail(d, off, len, "%s() cannot give %s", a->def->name, tname(a->rtype[0]));
 	return true;
+}
+
+/* sum(dynamic) is dynamic (the binder's type for it): a long while every
+ * value is a long, else a real. */
+static void sum_dyn(st_sum *s, const vec *x, uint32_t i)
+{
+	kstr d = v_str(x, i);
+	int64_t l;
+	double f;
+	if (dyn_get_long((const uint8_t *)d.p, d.n, &l)) {
+		s->i += (uint64_t)l;
+	} else if (dyn_get_real((const uint8_t *)d.p, d.n, &f)) {
+		s->f += f;
+		s->real = true;
+	}
 }
 
 static bool sum_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
@@ -435,6 +453,14 @@ static bool sum_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, co
 		}
 		return true;
 	}
+	if (a->rtype[0] == KQLITE_TYPE_DYNAMIC) {
+		FOR_SEL(i, sel, n)
+		{
+			if ((!p || agg_true(p, i)) && x->type == KQLITE_TYPE_DYNAMIC)
+				sum_dyn(STATE(st_sum, i_k), x, i);
+		}
+		return true;
+	}
 	FOR_SEL(i, sel, n)
 	{
 		if (p && !agg_true(p, i))
@@ -456,6 +482,19 @@ static bool sum_finish(xquery *q, xagg *a, char *state, column *out, uint32_t no
 {
 	(void)nout;
 	st_sum *s = (st_sum *)state;
+	if (a->rtype[0] == KQLITE_TYPE_DYNAMIC) {
+		strbuf sb;
+		sb_init(&sb);
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		if (s->real)
+			dynb_real(&b, (double)(int64_t)s->i + s->f);
+		else
+			dynb_long(&b, (int64_t)s->i);
+		bool ok = !sb.oom && agg_pushed(q, col_push_bytes(&out[0], sb.s, sb.len));
+		sb_free(&sb);
+		return ok || x_nomem(q);
+	}
 	if (type_phys(a->rtype[0]) != PH_F64)
 		return agg_pushed(q, agg_push_i64(&out[0], (int64_t)s->i));
 	return agg_pushed(q, agg_push_f64(&out[0], s->f));
@@ -669,7 +708,7 @@ static int cell_push(column *out, const cell *c)
 static bool minmax_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                            diag *d, uint32_t off, uint32_t len)
 {
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (nargs < 1 || a->nout != 1)
 		return agg_fail(d, off, len, "%s() takes a value and gives one", a->def->name);
@@ -739,7 +778,7 @@ static bool row_take(xquery *q, const xagg *a, st_row *s, const vec *args, uint3
 static bool row_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                         diag *d, uint32_t off, uint32_t len)
 {
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	uint32_t nval = agg_cfg(a)->pred >= 0 ? nargs - 1 : nargs;
 	if (nval < 1 || a->nout != nval)
@@ -824,8 +863,7 @@ typedef struct {
 static bool list_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                          diag *d, uint32_t off, uint32_t len)
 {
-	(void)types;
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (nargs < 1 || a->nout != 1 || a->rtype[0] != KQLITE_TYPE_DYNAMIC)
 		return agg_fail(d, off, len, "%s() takes a value and gives one dynamic array", a->def->name);
@@ -901,7 +939,7 @@ typedef struct {
 static bool bits_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                          diag *d, uint32_t off, uint32_t len)
 {
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	int ph = nargs ? type_phys(types[0]) : PH_NONE;
 	if (nargs != 1 || a->nout != 1 ||
@@ -976,7 +1014,7 @@ static const aggdef *const stats_defs[] = {
 	&agg_dcount,       &agg_dcountif,   &agg_count_distinct, &agg_count_distinctif, &agg_make_set,
 	&agg_make_set_if,  &agg_make_bag,   &agg_make_bag_if,    &agg_stdev,            &agg_stdevif,
 	&agg_stdevp,       &agg_variance,   &agg_varianceif,     &agg_variancep,        &agg_percentile,
-	&agg_percentiles,  &agg_percentiles_array,
+	&agg_percentiles,  &agg_percentiles_array, &agg_percentilew, &agg_percentilesw, &agg_percentilesw_array,
 };
 
 const xagg_def *xagg_lookup(const char *name)

@@ -23,7 +23,8 @@ enum {
 	AF_WITH_NULLS = 2, /* make_list_with_nulls */
 	AF_POP = 4,        /* variancep, stdevp: the population variant */
 	AF_SQRT = 8,       /* stdev*: the square root of the variance */
-	AF_ARRAY = 16,     /* percentiles_array: one dynamic array */
+	AF_ARRAY = 16,     /* percentiles(w)_array: one dynamic array */
+	AF_WEIGHT = 32,    /* percentile(s)w: argument 2 is the weight */
 };
 
 #define AGGDEF(a) ((const aggdef *)(a)->def)
@@ -41,10 +42,11 @@ typedef struct aggcfg {
 /* Sets a prepare-time error with the call's span; returns false. */
 bool agg_fail(diag *d, uint32_t off, uint32_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* The common prepare: checks nargs/nout against the definition, finds the
- * predicate and the size limit (a constant integer), fills a->state. */
-bool agg_prepare_common(xquery *q, xagg *a, const vec *const *consts, uint32_t nargs, diag *d, uint32_t off,
-                        uint32_t len);
+/* The common prepare: keeps nargs and the argument types in a, checks
+ * the output count, finds the predicate and the size limit (a constant
+ * integer), fills a->state. */
+bool agg_prepare_common(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                        diag *d, uint32_t off, uint32_t len);
 
 static inline const aggcfg *agg_cfg(const xagg *a) { return (const aggcfg *)a->state; }
 
@@ -94,6 +96,7 @@ bool agg_pushed(xquery *q, int rc);
 /* The definitions in agg_stats.c. */
 extern const aggdef agg_dcount, agg_dcountif, agg_count_distinct, agg_count_distinctif, agg_make_set,
 	agg_make_set_if, agg_make_bag, agg_make_bag_if, agg_stdev, agg_stdevif, agg_stdevp, agg_variance,
-	agg_varianceif, agg_variancep, agg_percentile, agg_percentiles, agg_percentiles_array;
+	agg_varianceif, agg_variancep, agg_percentile, agg_percentiles, agg_percentiles_array,
+	agg_percentilew, agg_percentilesw, agg_percentilesw_array;
 
 #endif

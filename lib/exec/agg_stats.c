@@ -1,7 +1,8 @@
 /* agg_stats.c -- the aggregates that keep sets, samples or moments per
  * group: dcount/dcountif and count_distinct(if) (exact), make_set(_if),
  * make_bag(_if), variance/stdev (sample and population, with _if) and
- * percentile/percentiles/percentiles_array (exact, nearest rank).
+ * percentile/percentiles/percentiles_array and their weighted forms
+ * percentilew/percentilesw/percentilesw_array (exact, nearest rank).
  * The registry and the shared helpers are in agg.c (agg_int.h).
  *
  * Semantics and where they differ from Kusto's:
@@ -26,7 +27,13 @@
  *   its answers on large inputs may differ slightly; ours is always one
  *   of the values. Nulls and NaNs are skipped; no values gives null.
  *   Percentiles of int are long, of decimal real, of datetime/timespan
- *   the same type. The percentages must be constants in [0, 100]. */
+ *   the same type. The percentages must be constants in [0, 100]; the
+ *   _array forms take them as arguments or as one dynamic array and give
+ *   null for no values.
+ * - percentilew/percentilesw(_array)(x, w, ...): each value counts w
+ *   times (w an integer; rows whose weight is null or not positive are
+ *   left out): the first value whose cumulative weight reaches
+ *   ceil(P/100 * total weight). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +57,8 @@ typedef struct vent {
 } vent;
 
 typedef struct vset {
-	uint32_t *slots; /* entry index + 1; 0: empty. nslots: a power of two */
+	uint64_t *slots; /* the hash's high half, then entry index + 1; 0: empty.
+	                  * nslots: a power of two */
 	size_t nslots;
 	vent *ents;
 	size_t n, ecap;
@@ -65,17 +73,24 @@ static bool sb_charged(xquery *q, strbuf *b, size_t cap_before)
 	return b->cap <= cap_before || agg_charge(q, b->cap - cap_before);
 }
 
+/* A slot: the hash's high half (most probes end without reading the
+ * entry) and the entry's index + 1. */
+static uint64_t slot_of(uint64_t hash, size_t e)
+{
+	return (hash & 0xffffffff00000000u) | (uint64_t)(e + 1);
+}
+
 static bool vset_rehash(xquery *q, vset *s)
 {
 	size_t ns = s->nslots ? s->nslots * 2 : 16;
-	uint32_t *slots = calloc(ns, sizeof *slots);
+	uint64_t *slots = calloc(ns, sizeof *slots);
 	if (!slots)
 		return x_nomem(q);
 	for (size_t e = 0; e < s->n; e++) {
 		size_t at = (size_t)s->ents[e].hash & (ns - 1);
 		while (slots[at])
 			at = (at + 1) & (ns - 1);
-		slots[at] = (uint32_t)(e + 1);
+		slots[at] = slot_of(s->ents[e].hash, e);
 	}
 	free(s->slots);
 	size_t grown = (ns - s->nslots) * sizeof *slots;
@@ -93,7 +108,9 @@ static bool vset_add(xquery *q, vset *s, const void *key, size_t len, bool *adde
 	uint64_t h = XXH3_64bits(key, len);
 	size_t mask = s->nslots - 1, at = (size_t)h & mask;
 	for (; s->slots[at]; at = (at + 1) & mask) {
-		const vent *e = &s->ents[s->slots[at] - 1];
+		if ((s->slots[at] ^ h) >> 32)
+			continue;
+		const vent *e = &s->ents[(uint32_t)s->slots[at] - 1];
 		if (e->hash == h && e->len == len && (!len || !memcmp(s->bytes.s + e->off, key, len)))
 			return true;
 	}
@@ -109,7 +126,7 @@ static bool vset_add(xquery *q, vset *s, const void *key, size_t len, bool *adde
 	if (!sb_charged(q, &s->bytes, cap))
 		return false;
 	s->ents[s->n] = (vent){h, off, len};
-	s->slots[at] = (uint32_t)(s->n + 1);
+	s->slots[at] = slot_of(h, s->n);
 	s->n++;
 	*added = true;
 	return true;
@@ -222,8 +239,7 @@ static void set_destroy(xagg *a, char *state)
 static bool dcount_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                            diag *d, uint32_t off, uint32_t len)
 {
-	(void)types;
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	const char *name = a->def->name;
 	uint32_t nval = agg_cfg(a)->pred >= 0 ? 2 : 1;
@@ -271,7 +287,7 @@ static bool dcount_finish(xquery *q, xagg *a, char *state, column *out, uint32_t
 static bool dyn_out_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                             diag *d, uint32_t off, uint32_t len)
 {
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (nargs < 1 || a->nout != 1 || a->rtype[0] != KQLITE_TYPE_DYNAMIC)
 		return agg_fail(d, off, len, "%s() takes a value and gives one dynamic value", a->def->name);
@@ -424,7 +440,7 @@ typedef struct {
 static bool var_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
                         diag *d, uint32_t off, uint32_t len)
 {
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	int ph = nargs ? type_phys(types[0]) : PH_NONE;
 	if (nargs < 1 || (ph != PH_I64 && ph != PH_F64 && ph != PH_BOOL && types[0] != KQLITE_TYPE_DYNAMIC &&
@@ -474,10 +490,12 @@ static bool var_finish(xquery *q, xagg *a, char *state, column *out, uint32_t no
 	return agg_pushed(q, agg_push_f64(&out[0], (fl & AF_SQRT) ? sqrt(var) : var));
 }
 
-/* ---- percentile, percentiles, percentiles_array -------------------------- */
+/* ---- percentile(s)(_array), and weighted: percentilew, percentilesw(_array) */
 
+/* The values one after another: 8 bytes each (int64_t for integers and
+ * ticks, double for reals), followed by an int64_t weight when weighted. */
 typedef struct {
-	void *v; /* int64_t (integers, ticks) or double values */
+	void *v;
 	size_t n, cap;
 } st_pct;
 
@@ -489,25 +507,22 @@ static bool pct_add(aggcfg *cfg, double p, const char *name, diag *d, uint32_t o
 	return true;
 }
 
-static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+static bool is_integer_type(uint8_t t)
 {
-	if (!agg_prepare_common(q, a, consts, nargs, d, off, len))
-		return false;
+	return t == KQLITE_TYPE_INT || t == KQLITE_TYPE_LONG;
+}
+
+/* The percentages from argument first on: constants, or (the _array
+ * forms) one dynamic array of them. */
+static bool pct_list(xquery *q, xagg *a, const vec *const *consts, uint32_t nargs, uint32_t first, diag *d,
+                     uint32_t off, uint32_t len)
+{
 	const char *name = a->def->name;
-	bool arr = AGGDEF(a)->flags & AF_ARRAY;
-	int ph = nargs ? type_phys(types[0]) : PH_NONE;
-	if (nargs < 2)
-		return agg_fail(d, off, len, "%s() takes a value and at least one percentile", name);
-	if (ph != PH_I64 && ph != PH_F64 && types[0] != KQLITE_TYPE_NULL)
-		return agg_fail(d, off, len, "%s() needs numbers, datetimes or timespans, not %s%s", name,
-		                tname(types[0]),
-		                types[0] == KQLITE_TYPE_DYNAMIC ? "; convert them first (toreal(), tolong())" : "");
 	aggcfg *cfg = (aggcfg *)a->state;
-	/* The percentages: constants, or (percentiles_array) one dynamic array of them. */
-	size_t most = nargs - 1;
-	const vec *c1 = consts ? consts[1] : NULL;
-	if (arr && nargs == 2 && c1 && c1->type == KQLITE_TYPE_DYNAMIC) {
+	const vec *c1 = consts ? consts[first] : NULL;
+	bool one_array = (AGGDEF(a)->flags & AF_ARRAY) && nargs == first + 1 && c1 && c1->type == KQLITE_TYPE_DYNAMIC;
+	size_t most = nargs - first;
+	if (one_array) {
 		kstr s = v_str(c1, 0);
 		most = dyn_count((const uint8_t *)s.p, s.n);
 	}
@@ -516,25 +531,8 @@ static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *con
 		diag_set_nospan(d, KQLITE_NOMEM, "out of memory");
 		return false;
 	}
-	if (arr && nargs == 2 && c1 && c1->type == KQLITE_TYPE_DYNAMIC) {
-		kstr s = v_str(c1, 0);
-		dyn_iter it;
-		const uint8_t *e;
-		size_t elen;
-		if (!dyn_iter_init(&it, (const uint8_t *)s.p, s.n) || dyn_tag((const uint8_t *)s.p, s.n) != DYN_ARRAY)
-			return agg_fail(d, off, len, "the percentiles of %s() must be numbers or an array of them", name);
-		while (dyn_iter_next(&it, NULL, NULL, &e, &elen)) {
-			int64_t l;
-			double f;
-			if (dyn_get_long(e, elen, &l))
-				f = (double)l;
-			else if (!dyn_get_real(e, elen, &f))
-				return agg_fail(d, off, len, "the percentiles of %s() must be numbers", name);
-			if (!pct_add(cfg, f, name, d, off, len))
-				return false;
-		}
-	} else {
-		for (uint32_t k = 1; k < nargs; k++) {
+	if (!one_array) {
+		for (uint32_t k = first; k < nargs; k++) {
 			const vec *c = consts ? consts[k] : NULL;
 			int cph = c ? type_phys(c->type) : PH_NONE;
 			if (!c || (cph != PH_I64 && cph != PH_F64) || c->type == KQLITE_TYPE_DATETIME ||
@@ -544,69 +542,150 @@ static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *con
 			if (!pct_add(cfg, v_num(c, 0), name, d, off, len))
 				return false;
 		}
+		return true;
 	}
+	kstr s = v_str(c1, 0);
+	dyn_iter it;
+	const uint8_t *e;
+	size_t elen;
+	if (dyn_tag((const uint8_t *)s.p, s.n) != DYN_ARRAY || !dyn_iter_init(&it, (const uint8_t *)s.p, s.n) ||
+	    most == 0)
+		return agg_fail(d, off, len, "the percentiles of %s() must be numbers or an array of them", name);
+	while (dyn_iter_next(&it, NULL, NULL, &e, &elen)) {
+		int64_t l;
+		double f;
+		if (dyn_get_long(e, elen, &l))
+			f = (double)l;
+		else if (!dyn_get_real(e, elen, &f))
+			return agg_fail(d, off, len, "the percentiles of %s() must be numbers", name);
+		if (!pct_add(cfg, f, name, d, off, len))
+			return false;
+	}
+	return true;
+}
+
+static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
+                        diag *d, uint32_t off, uint32_t len)
+{
+	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
+		return false;
+	const char *name = a->def->name;
+	bool arr = AGGDEF(a)->flags & AF_ARRAY, weighted = AGGDEF(a)->flags & AF_WEIGHT;
+	uint32_t first = weighted ? 2 : 1;
+	if (nargs <= first)
+		return agg_fail(d, off, len, "%s() takes a value%s and at least one percentile", name,
+		                weighted ? ", a weight" : "");
+	int ph = type_phys(types[0]);
+	if (ph != PH_I64 && ph != PH_F64 && types[0] != KQLITE_TYPE_NULL)
+		return agg_fail(d, off, len, "%s() needs numbers, datetimes or timespans, not %s%s", name,
+		                tname(types[0]),
+		                types[0] == KQLITE_TYPE_DYNAMIC ? "; convert them first (toreal(), tolong())" : "");
+	if (weighted && !is_integer_type(types[1]) && types[1] != KQLITE_TYPE_NULL)
+		return agg_fail(d, off, len, "the weight of %s() must be an integer, not %s", name, tname(types[1]));
+	if (!pct_list(q, a, consts, nargs, first, d, off, len))
+		return false;
+	const aggcfg *cfg = agg_cfg(a);
 	if (arr) {
 		if (a->nout != 1 || a->rtype[0] != KQLITE_TYPE_DYNAMIC)
 			return agg_fail(d, off, len, "%s() gives one dynamic array", name);
-	} else {
-		if (a->nout != cfg->npct)
-			return agg_fail(d, off, len, "%s() gives one output for each of its %u percentiles, not %u", name,
-			                cfg->npct, a->nout);
-		for (uint32_t j = 0; j < a->nout; j++) {
-			int rph = type_phys(a->rtype[j]);
-			if (rph != PH_I64 && rph != PH_F64 && a->rtype[j] != KQLITE_TYPE_NULL)
-				return agg_fail(d, off, len, "%s() cannot give %s", name, tname(a->rtype[j]));
-		}
+		return true;
+	}
+	if (a->nout != cfg->npct)
+		return agg_fail(d, off, len, "%s() gives one output for each of its %u percentiles, not %u", name,
+		                cfg->npct, a->nout);
+	for (uint32_t j = 0; j < a->nout; j++) {
+		int rph = type_phys(a->rtype[j]);
+		if (rph != PH_I64 && rph != PH_F64 && a->rtype[j] != KQLITE_TYPE_NULL)
+			return agg_fail(d, off, len, "%s() cannot give %s", name, tname(a->rtype[j]));
 	}
 	return true;
+}
+
+static size_t pct_esize(const xagg *a)
+{
+	return (AGGDEF(a)->flags & AF_WEIGHT) ? 16 : 8;
 }
 
 static bool pct_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
                        const uint32_t *sel, uint32_t n)
 {
 	(void)nargs;
-	const vec *x = &args[0];
+	const vec *x = &args[0], *w = (AGGDEF(a)->flags & AF_WEIGHT) ? &args[1] : NULL;
 	int ph = type_phys(x->type);
+	size_t esz = pct_esize(a);
 	if (ph != PH_I64 && ph != PH_F64)
 		return true; /* an untyped null: no values */
+	if (w && type_phys(w->type) != PH_I64)
+		return true; /* untyped null weights: no values */
 	FOR_SEL(i, sel, n)
 	{
 		if (v_null(x, i) || (ph == PH_F64 && isnan(v_f64(x, i))))
 			continue;
+		if (w && (v_null(w, i) || v_i64(w, i) <= 0))
+			continue; /* only positive weights count */
 		st_pct *s = STATE(st_pct, i_k);
 		void *np;
-		bool ok = agg_grow(cx->q, s->v, &s->cap, s->n + 1, 8, &np);
+		bool ok = agg_grow(cx->q, s->v, &s->cap, s->n + 1, esz, &np);
 		s->v = np;
 		if (!ok)
 			return false;
-		if (ph == PH_I64)
-			((int64_t *)s->v)[s->n++] = v_i64(x, i);
-		else
-			((double *)s->v)[s->n++] = v_f64(x, i);
+		char *e = (char *)s->v + s->n++ * esz;
+		if (ph == PH_I64) {
+			int64_t v = v_i64(x, i);
+			memcpy(e, &v, 8);
+		} else {
+			double v = v_f64(x, i);
+			memcpy(e, &v, 8);
+		}
+		if (w) {
+			int64_t wt = v_i64(w, i);
+			memcpy(e + 8, &wt, 8);
+		}
 	}
 	return true;
 }
 
 static int cmp_i64p(const void *x, const void *y)
 {
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	int64_t a, b;
+	memcpy(&a, x, 8);
+	memcpy(&b, y, 8);
 	return (a > b) - (a < b);
 }
 
 static int cmp_f64p(const void *x, const void *y)
 {
-	double a = *(const double *)x, b = *(const double *)y;
+	double a, b;
+	memcpy(&a, x, 8);
+	memcpy(&b, y, 8);
 	return (a > b) - (a < b);
 }
 
-/* The index of the nearest-rank P-th percentile among n sorted values. */
-static size_t rank_index(double p, size_t n)
+/* The nearest rank of the P-th percentile of `total` (values or weight):
+ * ceil(P/100 * total), at least 1. */
+static double rank_of(double p, double total)
 {
-	double r = p * (double)n / 100.0;
+	double r = p * total / 100.0;
 	double c = ceil(r - r * 1e-12); /* 0.7 * 10 is 7.000000000000001 */
-	if (c < 1)
-		return 0;
-	return c >= (double)n ? n - 1 : (size_t)c - 1;
+	return c < 1 ? 1 : c;
+}
+
+/* The index of the P-th percentile among the sorted values: the first
+ * whose cumulative weight (1 a value when unweighted) reaches its rank. */
+static size_t pct_index(const st_pct *s, size_t esz, double p, double total)
+{
+	double rank = rank_of(p, total);
+	if (esz == 8)
+		return rank >= (double)s->n ? s->n - 1 : (size_t)rank - 1;
+	double cum = 0;
+	for (size_t k = 0; k < s->n; k++) {
+		int64_t w;
+		memcpy(&w, (const char *)s->v + k * esz + 8, 8);
+		cum += (double)w;
+		if (cum >= rank)
+			return k;
+	}
+	return s->n - 1;
 }
 
 static bool pct_finish(xquery *q, xagg *a, char *state, column *out, uint32_t nout)
@@ -614,38 +693,51 @@ static bool pct_finish(xquery *q, xagg *a, char *state, column *out, uint32_t no
 	st_pct *s = (st_pct *)state;
 	const aggcfg *cfg = agg_cfg(a);
 	bool ints = type_phys(a->argtype[0]) == PH_I64;
+	size_t esz = pct_esize(a);
+	double total = (double)s->n;
 	if (s->n)
-		qsort(s->v, s->n, 8, ints ? cmp_i64p : cmp_f64p);
-	if (AGGDEF(a)->flags & AF_ARRAY) {
-		if (!s->n)
-			return agg_pushed(q, col_push_null(&out[0]));
-		strbuf sb;
+		qsort(s->v, s->n, esz, ints ? cmp_i64p : cmp_f64p);
+	if (esz == 16) {
+		total = 0;
+		for (size_t k = 0; k < s->n; k++) {
+			int64_t w;
+			memcpy(&w, (const char *)s->v + k * esz + 8, 8);
+			total += (double)w;
+		}
+	}
+	bool arr = AGGDEF(a)->flags & AF_ARRAY;
+	if (!s->n) {
+		for (uint32_t j = 0; j < (arr ? 1 : nout); j++)
+			if (!agg_pushed(q, col_push_null(&out[j])))
+				return false;
+		return true;
+	}
+	strbuf sb;
+	dyn_builder b;
+	if (arr) {
 		sb_init(&sb);
-		dyn_builder b;
 		dynb_init(&b, &sb);
 		dynb_begin_array(&b);
-		for (uint32_t j = 0; j < cfg->npct; j++) {
-			size_t at = rank_index(cfg->pct[j], s->n);
+	}
+	for (uint32_t j = 0; j < cfg->npct && (arr || j < nout); j++) {
+		const char *e = (const char *)s->v + pct_index(s, esz, cfg->pct[j], total) * esz;
+		int64_t iv;
+		double fv;
+		memcpy(&iv, e, 8);
+		memcpy(&fv, e, 8);
+		if (arr) {
 			if (ints)
-				agg_dyn_i64(&b, a->argtype[0], ((int64_t *)s->v)[at]);
+				agg_dyn_i64(&b, a->argtype[0], iv);
 			else
-				dynb_real(&b, ((double *)s->v)[at]);
-		}
-		dynb_end(&b);
-		return push_built(q, &out[0], &sb, &b);
-	}
-	for (uint32_t j = 0; j < nout && j < cfg->npct; j++) {
-		int rc;
-		if (!s->n)
-			rc = col_push_null(&out[j]);
-		else if (ints)
-			rc = agg_push_i64(&out[j], ((int64_t *)s->v)[rank_index(cfg->pct[j], s->n)]);
-		else
-			rc = agg_push_f64(&out[j], ((double *)s->v)[rank_index(cfg->pct[j], s->n)]);
-		if (!agg_pushed(q, rc))
+				dynb_real(&b, fv);
+		} else if (!agg_pushed(q, ints ? agg_push_i64(&out[j], iv) : agg_push_f64(&out[j], fv))) {
 			return false;
+		}
 	}
-	return true;
+	if (!arr)
+		return true;
+	dynb_end(&b);
+	return push_built(q, &out[0], &sb, &b);
 }
 
 static void pct_destroy(xagg *a, char *state)
@@ -685,3 +777,9 @@ const aggdef agg_percentiles =
 	DEF("percentiles", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, 0);
 const aggdef agg_percentiles_array =
 	DEF("percentiles_array", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_ARRAY);
+const aggdef agg_percentilew =
+	DEF("percentilew", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_WEIGHT);
+const aggdef agg_percentilesw =
+	DEF("percentilesw", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_WEIGHT);
+const aggdef agg_percentilesw_array = DEF("percentilesw_array", st_pct, pct_prepare, pct_update, pct_finish,
+                                          pct_destroy, -1, -1, AF_WEIGHT | AF_ARRAY);

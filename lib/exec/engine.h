@@ -118,6 +118,10 @@ typedef struct planner {
 	table **tables;       /* tables the plan made (datatable, subqueries) */
 	size_t ntables, captables;
 	arena *tmp;           /* the query's scratch arena */
+	/* While compiling the expressions around summarize's aggregates: the
+	 * aggregate calls, read as columns agg_first + i. */
+	const ast **agg_calls;
+	uint32_t nagg_calls, agg_first;
 	int depth;
 } planner;
 

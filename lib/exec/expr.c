@@ -215,6 +215,133 @@ static bool parse_double(const char *s, size_t len, double *out)
 	return *end == '\0';
 }
 
+/* dynamic(...) bodies are JSON plus KQL's own spellings: strings in single
+ * quotes, and typed literals (datetime(2021-01-01), 1d, guid(...)) that
+ * become their string forms. Rewrites the body as JSON. */
+static bool kql_json(const char **sp, const char *e, strbuf *out, int depth)
+{
+	const char *s = *sp;
+	while (s < e && strchr(" \t\r\n", *s))
+		s++;
+	if (s == e || depth > 256)
+		return false;
+	if (*s == '[' || *s == '{') {
+		char close = *s == '[' ? ']' : '}';
+		sb_addc(out, *s++);
+		for (bool first = true;; first = false) {
+			while (s < e && strchr(" \t\r\n", *s))
+				s++;
+			if (s < e && *s == close) {
+				sb_addc(out, *s++);
+				break;
+			}
+			if (!first) {
+				if (s == e || *s != ',')
+					return false;
+				sb_addc(out, *s++);
+			}
+			if (!kql_json(&s, e, out, depth + 1))
+				return false;
+			if (close == '}') {
+				while (s < e && strchr(" \t\r\n", *s))
+					s++;
+				if (s == e || *s != ':')
+					return false;
+				sb_addc(out, *s++);
+				if (!kql_json(&s, e, out, depth + 1))
+					return false;
+			}
+		}
+		*sp = s;
+		return true;
+	}
+	if (*s == '"' || *s == '\'') {
+		char q = *s++;
+		sb_addc(out, '"');
+		while (s < e && *s != q) {
+			if (*s == '\\' && s + 1 < e) {
+				if (s[1] == '\'') {
+					sb_addc(out, '\'');
+				} else {
+					sb_addc(out, '\\');
+					sb_addc(out, s[1]);
+				}
+				s += 2;
+				continue;
+			}
+			if (*s == '"')
+				sb_addc(out, '\\');
+			sb_addc(out, *s++);
+		}
+		if (s == e)
+			return false;
+		sb_addc(out, '"');
+		*sp = s + 1;
+		return true;
+	}
+	/* a bare word: number, true/false/null, or a typed literal */
+	const char *w = s;
+	int paren = 0;
+	while (s < e && (paren || !strchr(",]} \t\r\n:", *s))) {
+		if (*s == '(')
+			paren++;
+		else if (*s == ')')
+			paren--;
+		s++;
+	}
+	size_t wl = (size_t)(s - w);
+	char buf[40];
+	int64_t ticks;
+	const char *lp = memchr(w, '(', wl);
+	if (lp) {
+		const char *body = lp + 1;
+		size_t bl = (size_t)(w + wl - 1 - body);
+		while (bl && (body[0] == ' ' || body[0] == '"' || body[0] == '\''))
+			body++, bl--;
+		while (bl && (body[bl - 1] == ' ' || body[bl - 1] == '"' || body[bl - 1] == '\''))
+			bl--;
+		if (!strncmp(w, "datetime(", 9) && datetime_parse(body, bl, &ticks)) {
+			sb_addc(out, '"');
+			sb_add(out, buf, datetime_format(ticks, buf));
+			sb_addc(out, '"');
+		} else if (!strncmp(w, "timespan(", 9) && timespan_parse(body, bl, &ticks)) {
+			sb_addc(out, '"');
+			sb_add(out, buf, timespan_format(ticks, buf));
+			sb_addc(out, '"');
+		} else if (!strncmp(w, "guid(", 5) || !strncmp(w, "string(", 7)) {
+			sb_addc(out, '"');
+			sb_add(out, body, bl);
+			sb_addc(out, '"');
+		} else {
+			sb_add(out, body, bl); /* long(5), real(1.5), bool(true) */
+		}
+	} else if (wl && timespan_parse(w, wl, &ticks) && !(w[wl - 1] >= '0' && w[wl - 1] <= '9')) {
+		sb_addc(out, '"');
+		sb_add(out, buf, timespan_format(ticks, buf));
+		sb_addc(out, '"');
+	} else {
+		sb_add(out, w, wl);
+	}
+	*sp = s;
+	return wl > 0;
+}
+
+static bool dynamic_body(const char *body, size_t blen, strbuf *out)
+{
+	size_t bad;
+	if (dyn_from_json(body, blen, out, &bad))
+		return true;
+	strbuf json;
+	sb_init(&json);
+	const char *s = body, *e = body + blen;
+	bool ok = kql_json(&s, e, &json, 0);
+	while (ok && s < e && strchr(" \t\r\n", *s))
+		s++;
+	ok = ok && s == e && !json.oom && dyn_from_json(json.s, json.len, out, &bad);
+	sb_free(&json);
+	return ok;
+}
+
 static xnode *literal(planner *p, const ast *n)
 {
 	uint8_t type = (uint8_t)n->op;
@@ -264,20 +391,20 @@ static xnode *literal(planner *p, const ast *n)
 		/* the body is JSON; KQL's single-quoted strings are not read yet */
 		strbuf b;
 		sb_init(&b);
-		size_t bad;
 		const char *lp = memchr(n->text, '(', n->tlen);
 		const char *body = lp + 1;
 		size_t blen = (size_t)(n->text + n->tlen - 1 - body);
-		ok = dyn_from_json(body, blen, &b, &bad);
+		ok = dynamic_body(body, blen, &b);
 		if (ok) {
-			char *c = arena_strndup(p->q->qa, b.s ? b.s : "", b.len);
+			size_t bl = b.len;
+			char *c = arena_strndup(p->q->qa, b.s ? b.s : "", bl);
 			sb_free(&b);
 			if (!c)
 				return x_nomem(p->q), NULL;
-			v.d.s[0] = (kstr){c, b.len};
+			v.d.s[0] = (kstr){c, bl};
 		} else {
 			sb_free(&b);
-			plan_error(p, n, "not supported yet: this dynamic literal (only JSON with double-quoted strings is read)");
+			plan_error(p, n, "invalid dynamic literal");
 			return NULL;
 		}
 		break;
@@ -510,6 +637,9 @@ static xnode *call_impl(planner *p, const ast *n, const char *name, xnode **args
 
 static xnode *call(planner *p, const ast *n, const xscope *sc)
 {
+	for (uint32_t i = 0; i < p->nagg_calls; i++)
+		if (p->agg_calls[i] == n)
+			return col_node(p, n, p->agg_first + i, sc->types[p->agg_first + i]);
 	if (plan_is_user_function(p, n))
 		return plan_user_scalar(p, n, sc);
 	if (ast_text_is(n, "toscalar")) {

@@ -153,8 +153,10 @@ static bool dyn_equal(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 		double fa, fb;
 		if (ta == DYN_LONG && tb == DYN_LONG)
 			return dyn_get_long(a, an, &la) && dyn_get_long(b, bn, &lb) && la == lb;
-		fa = ta == DYN_LONG ? (dyn_get_long(a, an, &la) ? (double)la : 0) : (dyn_get_real(a, an, &fa) ? fa : 0);
-		fb = tb == DYN_LONG ? (dyn_get_long(b, bn, &lb) ? (double)lb : 0) : (dyn_get_real(b, bn, &fb) ? fb : 0);
+		fa = ta == DYN_LONG ? (dyn_get_long(a, an, &la) ? (double)la : 0)
+		                    : (dyn_get_real(a, an, &fa) ? fa : 0);
+		fb = tb == DYN_LONG ? (dyn_get_long(b, bn, &lb) ? (double)lb : 0)
+		                    : (dyn_get_real(b, bn, &fb) ? fb : 0);
 		return fa == fb;
 	}
 	if (ta != tb)
@@ -189,7 +191,8 @@ static bool set_built(xctx *cx, vec *out, uint32_t i, const dyn_builder *b)
 	if (b->out->oom)
 		return x_nomem(cx->q);
 	if (b->failed)
-		return x_error(cx->q, "dynamic value nested too deeply (more than %d levels)", DYN_BUILD_DEPTH);
+		return x_error(cx->q, "dynamic value nested too deeply (more than %d levels)",
+		               DYN_BUILD_DEPTH);
 	return vec_set_str(cx, out, i, b->out->s ? b->out->s : "", b->out->len);
 }
 
@@ -198,8 +201,8 @@ static bool set_built(xctx *cx, vec *out, uint32_t i, const dyn_builder *b)
 /* A string holding JSON becomes its value; one that is not JSON becomes
  * a dynamic string of itself; the empty string is null; a dynamic
  * argument passes through; other types are encoded as they are. */
-static bool fn_parse_json(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                          uint32_t n, uint32_t rows, vec *out)
+static bool fn_parse_json(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -241,8 +244,8 @@ static bool fn_parse_json(xctx *cx, const xcall *call, const vec *args, uint32_t
 
 /* ---- array_length, bag_keys ---------------------------------------------------- */
 
-static bool fn_array_length(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                            uint32_t n, uint32_t rows, vec *out)
+static bool fn_array_length(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -258,8 +261,8 @@ static bool fn_array_length(xctx *cx, const xcall *call, const vec *args, uint32
 	return true;
 }
 
-static bool fn_bag_keys(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                        uint32_t n, uint32_t rows, vec *out)
+static bool fn_bag_keys(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                        const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -293,8 +296,8 @@ static bool fn_bag_keys(xctx *cx, const xcall *call, const vec *args, uint32_t n
 
 /* ---- pack_array, bag_pack ------------------------------------------------------ */
 
-static bool fn_pack_array(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                          uint32_t n, uint32_t rows, vec *out)
+static bool fn_pack_array(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!vec_alloc(cx, out, rows, false))
@@ -317,15 +320,16 @@ static bool fn_pack_array(xctx *cx, const xcall *call, const vec *args, uint32_t
 	return ok;
 }
 
-static bool prep_bag_pack(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                          diag *d, uint32_t off, uint32_t len)
+static bool prep_bag_pack(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
+                          uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	(void)q;
 	(void)call;
 	(void)types;
 	(void)consts;
 	if (nargs % 2) {
-		diag_set(d, KQLITE_ERROR, off, len, "bag_pack() takes key/value pairs: an even number of arguments, not %u",
+		diag_set(d, KQLITE_ERROR, off, len,
+		         "bag_pack() takes key/value pairs: an even number of arguments, not %u",
 		         nargs);
 		return false;
 	}
@@ -334,12 +338,14 @@ static bool prep_bag_pack(xquery *q, xcall *call, const uint8_t *types, const ve
 
 /* bag_pack(key1, value1, ...): a bag; a pair whose key is null is left
  * out, and of pairs with the same key the last one wins. */
-static bool fn_bag_pack(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                        uint32_t n, uint32_t rows, vec *out)
+static bool fn_bag_pack(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                        const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (nargs % 2)
-		return x_error(cx->q, "bag_pack() takes key/value pairs: an even number of arguments, not %u", nargs);
+		return x_error(
+		    cx->q, "bag_pack() takes key/value pairs: an even number of arguments, not %u",
+		    nargs);
 	if (!vec_alloc(cx, out, rows, false))
 		return false;
 	strbuf sb, ka, kb;
@@ -359,7 +365,8 @@ static bool fn_bag_pack(xctx *cx, const xcall *call, const vec *args, uint32_t n
 				continue;
 			bool later = false;
 			for (uint32_t a2 = a + 2; a2 < nargs && !later; a2 += 2)
-				later = key_text(&args[a2], i, &kb, &k2, &kn2) && kn2 == kn && memcmp(k, k2, kn) == 0;
+				later = key_text(&args[a2], i, &kb, &k2, &kn2) && kn2 == kn &&
+				        memcmp(k, k2, kn) == 0;
 			if (later)
 				continue;
 			dynb_key(&b, k, kn);
@@ -380,8 +387,8 @@ static bool fn_bag_pack(xctx *cx, const xcall *call, const vec *args, uint32_t n
 /* ---- array_concat, array_slice, array_index_of -------------------------------- */
 
 /* array_concat(a1, ...): the elements of all; null if any is not an array. */
-static bool fn_array_concat(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                            uint32_t n, uint32_t rows, vec *out)
+static bool fn_array_concat(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!vec_alloc(cx, out, rows, false))
@@ -421,8 +428,8 @@ static bool fn_array_concat(xctx *cx, const xcall *call, const vec *args, uint32
 /* array_slice(arr, start, end): elements start..end inclusive; negative
  * indexes count from the end; out-of-range bounds are clamped (an empty
  * range gives []). Null when arr is not an array. */
-static bool fn_array_slice(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                           uint32_t n, uint32_t rows, vec *out)
+static bool fn_array_slice(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                           const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -435,7 +442,8 @@ static bool fn_array_slice(xctx *cx, const xcall *call, const vec *args, uint32_
 		size_t len, xn;
 		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
 		int64_t start, end;
-		if (dyn_tag(v, len) != DYN_ARRAY || !get_i64(&args[1], i, &start) || !get_i64(&args[2], i, &end))
+		if (dyn_tag(v, len) != DYN_ARRAY || !get_i64(&args[1], i, &start) ||
+		    !get_i64(&args[2], i, &end))
 			continue;
 		int64_t count = dyn_count(v, len);
 		if (start < 0)
@@ -466,8 +474,8 @@ static bool fn_array_slice(xctx *cx, const xcall *call, const vec *args, uint32_
  * elements from start (negative: from the end; length -1: to the end),
  * or -1. Null when arr is not an array, value is null, length < -1 or
  * occurrence < 0; occurrence 0 finds nothing (-1). */
-static bool fn_array_index_of(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                              uint32_t n, uint32_t rows, vec *out)
+static bool fn_array_index_of(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                              const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!vec_alloc(cx, out, rows, true))
@@ -479,7 +487,8 @@ static bool fn_array_index_of(xctx *cx, const xcall *call, const vec *args, uint
 		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
 		int64_t start = 0, length = -1, occ = 1, r = -1;
 		bool ok = dyn_tag(v, len) == DYN_ARRAY && !v_null(&args[1], i) &&
-		          (nargs < 3 || get_i64(&args[2], i, &start)) && (nargs < 4 || get_i64(&args[3], i, &length)) &&
+		          (nargs < 3 || get_i64(&args[2], i, &start)) &&
+		          (nargs < 4 || get_i64(&args[3], i, &length)) &&
 		          (nargs < 5 || get_i64(&args[4], i, &occ)) && length >= -1 && occ >= 0;
 		if (ok) {
 			sb.len = 0;
@@ -496,8 +505,10 @@ static bool fn_array_index_of(xctx *cx, const xcall *call, const vec *args, uint
 			int64_t end = length == -1 || length > count ? count : start + length;
 			dyn_iter it;
 			dyn_iter_init(&it, v, len);
-			for (int64_t k = 0; k < end && occ > 0 && dyn_iter_next(&it, NULL, NULL, &x, &xn); k++)
-				if (k >= start && dyn_equal(x, xn, (const uint8_t *)sb.s, sb.len) && --occ == 0)
+			for (int64_t k = 0;
+			     k < end && occ > 0 && dyn_iter_next(&it, NULL, NULL, &x, &xn); k++)
+				if (k >= start && dyn_equal(x, xn, (const uint8_t *)sb.s, sb.len) &&
+				    --occ == 0)
 					r = k;
 		}
 		out->d.i[i] = ok ? r : 0;
@@ -516,7 +527,7 @@ typedef struct vset {
 		size_t n;
 		uint64_t h;
 		uint32_t mark; /* set_intersect: the last array it was seen in */
-	} *slots;
+	} * slots;
 	size_t cap, count;
 	bool oom;
 } vset;
@@ -582,7 +593,8 @@ enum { S_UNION, S_INTERSECT, S_DIFFERENCE };
 /* Distinct values, in the order of first appearance: of all the arrays
  * (union), of the first found in every other (intersect), of the first
  * found in no other (difference). Null if any argument is not an array. */
-static bool set_row(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, int op, strbuf *sb, vec *out)
+static bool set_row(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, int op, strbuf *sb,
+                    vec *out)
 {
 	for (uint32_t a = 0; a < nargs; a++) {
 		size_t len;
@@ -637,8 +649,8 @@ static bool set_row(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, int o
 	return set_built(cx, out, i, &b);
 }
 
-static bool set_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
-                       vec *out, int op)
+static bool set_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                       uint32_t rows, vec *out, int op)
 {
 	if (!vec_alloc(cx, out, rows, false))
 		return false;
@@ -646,18 +658,18 @@ static bool set_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t
 	sb_init(&sb);
 	bool ok = true;
 	FOR_SEL(i, sel, n)
-		if (!(ok = set_row(cx, args, nargs, i, op, &sb, out)))
-			break;
+	if (!(ok = set_row(cx, args, nargs, i, op, &sb, out)))
+		break;
 	sb_free(&sb);
 	return ok;
 }
 
-#define SET_FN(name, op)                                                                                   \
-	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
-	                 uint32_t n, uint32_t rows, vec *out)                                               \
-	{                                                                                                   \
-		(void)call;                                                                                 \
-		return set_driver(cx, args, nargs, sel, n, rows, out, op);                                  \
+#define SET_FN(name, op)                                                                           \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,             \
+	                 const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                 \
+	{                                                                                          \
+		(void)call;                                                                        \
+		return set_driver(cx, args, nargs, sel, n, rows, out, op);                         \
 	}
 SET_FN(fn_set_union, S_UNION)
 SET_FN(fn_set_intersect, S_INTERSECT)
@@ -695,15 +707,15 @@ static kstr access(const vec *x, const vec *key, uint32_t i)
 	return (kstr){(const char *)r, rn};
 }
 
-static bool fn_access(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                      uint32_t rows, vec *out)
+static bool fn_access(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	if (!vec_alloc(cx, out, rows, false))
 		return false;
 	FOR_SEL(i, sel, n)
-		out->d.s[i] = access(&args[0], &args[1], i);
+	out->d.s[i] = access(&args[0], &args[1], i);
 	return true;
 }
 
@@ -711,18 +723,18 @@ static bool fn_access(xctx *cx, const xcall *call, const vec *args, uint32_t nar
 
 #define D XF_DETERMINISTIC
 const xfn_def xfn_dyn_defs[] = {
-	{"parse_json", fn_parse_json, NULL, D},
-	{"array_length", fn_array_length, NULL, D},
-	{"pack_array", fn_pack_array, NULL, D},
-	{"bag_pack", fn_bag_pack, prep_bag_pack, D},
-	{"bag_keys", fn_bag_keys, NULL, D},
-	{"array_concat", fn_array_concat, NULL, D},
-	{"array_slice", fn_array_slice, NULL, D},
-	{"array_index_of", fn_array_index_of, NULL, D},
-	{"set_union", fn_set_union, NULL, D},
-	{"set_intersect", fn_set_intersect, NULL, D},
-	{"set_difference", fn_set_difference, NULL, D},
-	{"__member", fn_access, NULL, D},
-	{"__index", fn_access, NULL, D},
-	{NULL, NULL, NULL, 0},
+    {"parse_json", fn_parse_json, NULL, D},
+    {"array_length", fn_array_length, NULL, D},
+    {"pack_array", fn_pack_array, NULL, D},
+    {"bag_pack", fn_bag_pack, prep_bag_pack, D},
+    {"bag_keys", fn_bag_keys, NULL, D},
+    {"array_concat", fn_array_concat, NULL, D},
+    {"array_slice", fn_array_slice, NULL, D},
+    {"array_index_of", fn_array_index_of, NULL, D},
+    {"set_union", fn_set_union, NULL, D},
+    {"set_intersect", fn_set_intersect, NULL, D},
+    {"set_difference", fn_set_difference, NULL, D},
+    {"__member", fn_access, NULL, D},
+    {"__index", fn_access, NULL, D},
+    {NULL, NULL, NULL, 0},
 };

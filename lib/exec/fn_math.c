@@ -99,6 +99,43 @@ static bool row_integral(const vec *v, uint32_t i)
 	return s.n && (uint8_t)s.p[0] == DYN_LONG;
 }
 
+/* Allocates out. A dynamic result (a call whose argument type is known
+ * only at run time) gets a 9-byte slot a row for a long or real value;
+ * its rows start null. */
+static bool out_alloc(xctx *cx, vec *out, uint32_t rows)
+{
+	if (!vec_alloc(cx, out, rows, true))
+		return false;
+	if (out->type == KQLITE_TYPE_DYNAMIC) {
+		char *slots = arena_alloc(cx->tmp, 9 * (size_t)(rows ? rows : 1));
+		if (!slots)
+			return x_nomem(cx->q);
+		for (uint32_t i = 0; i < rows; i++)
+			out->d.s[i] = (kstr){slots + 9 * (size_t)i, 0};
+	}
+	return true;
+}
+
+/* A dynamic result row: a long or real in its slot (see out_alloc). */
+static void put_dyn(vec *out, uint32_t i, bool ok, int tag, uint64_t bits)
+{
+	char *p = (char *)out->d.s[i].p;
+	if (!ok || !p) {
+		out->d.s[i].n = 0;
+		return;
+	}
+	p[0] = (char)tag;
+	for (int k = 0; k < 8; k++)
+		p[1 + k] = (char)(bits >> (8 * k));
+	out->d.s[i].n = 9;
+}
+
+/* Whether out may hold an integer (an integral type, or dynamic). */
+static bool int_result(const vec *out)
+{
+	return type_phys(out->type) == PH_I64 || out->type == KQLITE_TYPE_DYNAMIC;
+}
+
 /* Row i of out; an int result wraps to 32 bits. */
 static void put_i64(vec *out, uint32_t i, bool ok, int64_t v)
 {
@@ -115,8 +152,9 @@ static void put_i64(vec *out, uint32_t i, bool ok, int64_t v)
 		out->d.b[i] = ok && v;
 		break;
 	default:
-		ok = false;
-		break;
+		if (out->type == KQLITE_TYPE_DYNAMIC)
+			put_dyn(out, i, ok, DYN_LONG, (uint64_t)v);
+		return;
 	}
 	if (out->nulls)
 		out->nulls[i] = !ok;
@@ -128,7 +166,14 @@ static void put_f64(vec *out, uint32_t i, bool ok, double v)
 {
 	if (type_phys(out->type) == PH_I64 || type_phys(out->type) == PH_BOOL) {
 		int64_t l = 0;
-		put_i64(out, i, ok && f64_to_i64(v, &l), l);
+		ok = ok && f64_to_i64(v, &l);
+		put_i64(out, i, ok, l);
+		return;
+	}
+	if (out->type == KQLITE_TYPE_DYNAMIC) {
+		uint64_t bits;
+		memcpy(&bits, &v, 8);
+		put_dyn(out, i, ok, DYN_REAL, bits);
 		return;
 	}
 	if (type_phys(out->type) == PH_F64)
@@ -137,11 +182,6 @@ static void put_f64(vec *out, uint32_t i, bool ok, double v)
 		ok = false;
 	if (out->nulls)
 		out->nulls[i] = !ok;
-}
-
-static bool out_alloc(xctx *cx, vec *out, uint32_t rows)
-{
-	return vec_alloc(cx, out, rows, true);
 }
 
 /* ---- real -> real ------------------------------------------------------------- */
@@ -180,8 +220,8 @@ static bool unary(int op, double x, double *r)
 	}
 }
 
-static bool unary_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out,
-                         int op)
+static bool unary_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows,
+                         vec *out, int op)
 {
 	if (!out_alloc(cx, out, rows))
 		return false;
@@ -193,13 +233,13 @@ static bool unary_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_
 	return true;
 }
 
-#define UN_FN(name, op)                                                                                    \
-	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
-	                 uint32_t n, uint32_t rows, vec *out)                                               \
-	{                                                                                                   \
-		(void)call;                                                                                 \
-		(void)nargs;                                                                                \
-		return unary_driver(cx, args, sel, n, rows, out, op);                                       \
+#define UN_FN(name, op)                                                                            \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,             \
+	                 const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                 \
+	{                                                                                          \
+		(void)call;                                                                        \
+		(void)nargs;                                                                       \
+		return unary_driver(cx, args, sel, n, rows, out, op);                              \
 	}
 UN_FN(fn_log, U_LOG)
 UN_FN(fn_log10, U_LOG10)
@@ -210,8 +250,8 @@ UN_FN(fn_exp10, U_EXP10)
 UN_FN(fn_sqrt, U_SQRT)
 UN_FN(fn_sign, U_SIGN)
 
-static bool fn_pow(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                   uint32_t rows, vec *out)
+static bool fn_pow(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                   const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -225,8 +265,8 @@ static bool fn_pow(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
 	return true;
 }
 
-static bool fn_pi(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                  uint32_t rows, vec *out)
+static bool fn_pi(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                  uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)args;
@@ -234,7 +274,7 @@ static bool fn_pi(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, 
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n)
-		put_f64(out, i, true, 3.14159265358979323846);
+	put_f64(out, i, true, 3.14159265358979323846);
 	return true;
 }
 
@@ -246,15 +286,15 @@ static int64_t iabs(int64_t v)
 	return v < 0 ? (int64_t)(0 - (uint64_t)v) : v;
 }
 
-static bool fn_abs(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                   uint32_t rows, vec *out)
+static bool fn_abs(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                   const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n) {
-		if (type_phys(out->type) == PH_I64 && row_integral(&args[0], i)) {
+		if (int_result(out) && row_integral(&args[0], i)) {
 			int64_t v = 0;
 			bool ok = get_i64(&args[0], i, &v);
 			put_i64(out, i, ok, iabs(v));
@@ -267,8 +307,8 @@ static bool fn_abs(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
 	return true;
 }
 
-static bool fn_ceiling(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_ceiling(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -327,8 +367,8 @@ static int64_t round_long(int64_t v, int64_t digits)
 	return (int64_t)((uint64_t)q * (uint64_t)p);
 }
 
-static bool fn_round(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                     uint32_t rows, vec *out)
+static bool fn_round(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                     const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!out_alloc(cx, out, rows))
@@ -336,7 +376,7 @@ static bool fn_round(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 	FOR_SEL(i, sel, n) {
 		int64_t digits = 0;
 		bool ok = nargs < 2 || get_i64(&args[1], i, &digits);
-		if (type_phys(out->type) == PH_I64 && row_integral(&args[0], i)) {
+		if (int_result(out) && row_integral(&args[0], i)) {
 			int64_t v = 0;
 			ok = ok && get_i64(&args[0], i, &v);
 			put_i64(out, i, ok, ok ? round_long(v, digits) : 0);
@@ -353,7 +393,8 @@ static bool fn_round(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 
 enum { C_NAN, C_INF, C_FINITE };
 
-static bool class_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out, int c)
+static bool class_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows,
+                         vec *out, int c)
 {
 	if (!out_alloc(cx, out, rows))
 		return false;
@@ -366,13 +407,13 @@ static bool class_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_
 	return true;
 }
 
-#define CLASS_FN(name, c)                                                                                  \
-	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
-	                 uint32_t n, uint32_t rows, vec *out)                                               \
-	{                                                                                                   \
-		(void)call;                                                                                 \
-		(void)nargs;                                                                                \
-		return class_driver(cx, args, sel, n, rows, out, c);                                        \
+#define CLASS_FN(name, c)                                                                          \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,             \
+	                 const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                 \
+	{                                                                                          \
+		(void)call;                                                                        \
+		(void)nargs;                                                                       \
+		return class_driver(cx, args, sel, n, rows, out, c);                               \
 	}
 CLASS_FN(fn_isnan, C_NAN)
 CLASS_FN(fn_isinf, C_INF)
@@ -398,12 +439,13 @@ static uint64_t clock_seed(const void *salt)
 {
 	struct timespec ts;
 	timespec_get(&ts, TIME_UTC);
-	uint64_t s = (uint64_t)ts.tv_sec * UINT64_C(1000000007) ^ (uint64_t)ts.tv_nsec ^ (uint64_t)(uintptr_t)salt;
+	uint64_t s = (uint64_t)ts.tv_sec * UINT64_C(1000000007) ^ (uint64_t)ts.tv_nsec ^
+	             (uint64_t)(uintptr_t)salt;
 	return splitmix(&s);
 }
 
-static bool prep_rand(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                      diag *d, uint32_t off, uint32_t len)
+static bool prep_rand(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
+                      uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	(void)types;
 	(void)consts;
@@ -421,8 +463,8 @@ static bool prep_rand(xquery *q, xcall *call, const uint8_t *types, const vec *c
 }
 
 /* rand(): a real in [0, 1); rand(N): an integer in [0, N-1] (null for N < 1). */
-static bool fn_rand(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                    uint32_t rows, vec *out)
+static bool fn_rand(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	if (!out_alloc(cx, out, rows))
 		return false;
@@ -446,8 +488,8 @@ static bool fn_rand(xctx *cx, const xcall *call, const vec *args, uint32_t nargs
 /* tohex(v [, minLength]): lower-case hex of v's two's complement: 32 bits
  * for a negative int, 64 for a negative long; zero-padded to minLength
  * (at most 16). Null (the empty string) for a null. */
-static bool fn_tohex(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                     uint32_t rows, vec *out)
+static bool fn_tohex(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                     const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!vec_alloc(cx, out, rows, false))
@@ -463,9 +505,11 @@ static bool fn_tohex(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 		char buf[24];
 		int len;
 		if (args[0].type == KQLITE_TYPE_INT)
-			len = snprintf(buf, sizeof(buf), "%0*x", (int)minlen, (unsigned)(uint32_t)v);
+			len =
+			    snprintf(buf, sizeof(buf), "%0*x", (int)minlen, (unsigned)(uint32_t)v);
 		else
-			len = snprintf(buf, sizeof(buf), "%0*llx", (int)minlen, (unsigned long long)(uint64_t)v);
+			len = snprintf(buf, sizeof(buf), "%0*llx", (int)minlen,
+			               (unsigned long long)(uint64_t)v);
 		if (!vec_set_str(cx, out, i, buf, (size_t)len))
 			return false;
 	}
@@ -480,10 +524,18 @@ static bool bitop(int op, int64_t a, int64_t b, int64_t *r)
 {
 	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
 	switch (op) {
-	case B_AND: *r = (int64_t)(ua & ub); return true;
-	case B_OR: *r = (int64_t)(ua | ub); return true;
-	case B_XOR: *r = (int64_t)(ua ^ ub); return true;
-	case B_NOT: *r = (int64_t)~ua; return true;
+	case B_AND:
+		*r = (int64_t)(ua & ub);
+		return true;
+	case B_OR:
+		*r = (int64_t)(ua | ub);
+		return true;
+	case B_XOR:
+		*r = (int64_t)(ua ^ ub);
+		return true;
+	case B_NOT:
+		*r = (int64_t)~ua;
+		return true;
 	case B_SHL:
 		if (b < 0)
 			return false;
@@ -492,32 +544,33 @@ static bool bitop(int op, int64_t a, int64_t b, int64_t *r)
 	case B_SHR:
 		if (b < 0)
 			return false;
-		*r = a < 0 ? (int64_t)~(~ua >> (b % 64)) : (int64_t)(ua >> (b % 64));
+		*r = a < 0 ? (int64_t) ~(~ua >> (b % 64)) : (int64_t)(ua >> (b % 64));
 		return true;
 	default:
 		return false;
 	}
 }
 
-static bool bit_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
-                       vec *out, int op)
+static bool bit_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                       uint32_t rows, vec *out, int op)
 {
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n) {
 		int64_t a, b = 0, r = 0;
-		bool ok = get_i64(&args[0], i, &a) && (nargs < 2 || get_i64(&args[1], i, &b)) && bitop(op, a, b, &r);
+		bool ok = get_i64(&args[0], i, &a) && (nargs < 2 || get_i64(&args[1], i, &b)) &&
+		          bitop(op, a, b, &r);
 		put_i64(out, i, ok, r);
 	}
 	return true;
 }
 
-#define BIT_FN(name, op)                                                                                   \
-	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
-	                 uint32_t n, uint32_t rows, vec *out)                                               \
-	{                                                                                                   \
-		(void)call;                                                                                 \
-		return bit_driver(cx, args, nargs, sel, n, rows, out, op);                                  \
+#define BIT_FN(name, op)                                                                           \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,             \
+	                 const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                 \
+	{                                                                                          \
+		(void)call;                                                                        \
+		return bit_driver(cx, args, nargs, sel, n, rows, out, op);                         \
 	}
 BIT_FN(fn_binary_and, B_AND)
 BIT_FN(fn_binary_or, B_OR)
@@ -530,29 +583,29 @@ BIT_FN(fn_binary_shift_right, B_SHR)
 
 #define D XF_DETERMINISTIC
 const xfn_def xfn_math_defs[] = {
-	{"round", fn_round, NULL, D},
-	{"abs", fn_abs, NULL, D},
-	{"ceiling", fn_ceiling, NULL, D},
-	{"sign", fn_sign, NULL, D},
-	{"log", fn_log, NULL, D},
-	{"log10", fn_log10, NULL, D},
-	{"log2", fn_log2, NULL, D},
-	{"exp", fn_exp, NULL, D},
-	{"exp2", fn_exp2, NULL, D},
-	{"exp10", fn_exp10, NULL, D},
-	{"pow", fn_pow, NULL, D},
-	{"sqrt", fn_sqrt, NULL, D},
-	{"isnan", fn_isnan, NULL, D},
-	{"isinf", fn_isinf, NULL, D},
-	{"isfinite", fn_isfinite, NULL, D},
-	{"pi", fn_pi, NULL, D},
-	{"rand", fn_rand, prep_rand, 0},
-	{"tohex", fn_tohex, NULL, D},
-	{"binary_and", fn_binary_and, NULL, D},
-	{"binary_or", fn_binary_or, NULL, D},
-	{"binary_xor", fn_binary_xor, NULL, D},
-	{"binary_not", fn_binary_not, NULL, D},
-	{"binary_shift_left", fn_binary_shift_left, NULL, D},
-	{"binary_shift_right", fn_binary_shift_right, NULL, D},
-	{NULL, NULL, NULL, 0},
+    {"round", fn_round, NULL, D},
+    {"abs", fn_abs, NULL, D},
+    {"ceiling", fn_ceiling, NULL, D},
+    {"sign", fn_sign, NULL, D},
+    {"log", fn_log, NULL, D},
+    {"log10", fn_log10, NULL, D},
+    {"log2", fn_log2, NULL, D},
+    {"exp", fn_exp, NULL, D},
+    {"exp2", fn_exp2, NULL, D},
+    {"exp10", fn_exp10, NULL, D},
+    {"pow", fn_pow, NULL, D},
+    {"sqrt", fn_sqrt, NULL, D},
+    {"isnan", fn_isnan, NULL, D},
+    {"isinf", fn_isinf, NULL, D},
+    {"isfinite", fn_isfinite, NULL, D},
+    {"pi", fn_pi, NULL, D},
+    {"rand", fn_rand, prep_rand, 0},
+    {"tohex", fn_tohex, NULL, D},
+    {"binary_and", fn_binary_and, NULL, D},
+    {"binary_or", fn_binary_or, NULL, D},
+    {"binary_xor", fn_binary_xor, NULL, D},
+    {"binary_not", fn_binary_not, NULL, D},
+    {"binary_shift_left", fn_binary_shift_left, NULL, D},
+    {"binary_shift_right", fn_binary_shift_right, NULL, D},
+    {NULL, NULL, NULL, 0},
 };

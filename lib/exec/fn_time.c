@@ -80,12 +80,12 @@ static bool dt_valid(int64_t t)
 
 /* A datetime split into its calendar parts. */
 typedef struct dtparts {
-	int64_t days;   /* since 0001-01-01 */
+	int64_t days; /* since 0001-01-01 */
 	int64_t y;
 	int mo, d, h, mi, s;
-	int64_t frac;   /* ticks within the second */
-	int doy;        /* 1..366 */
-	int dow;        /* 0 = Sunday */
+	int64_t frac; /* ticks within the second */
+	int doy;      /* 1..366 */
+	int dow;      /* 0 = Sunday */
 } dtparts;
 
 static bool dt_split(int64_t t, dtparts *p)
@@ -240,9 +240,35 @@ static bool get_ts(const vec *v, uint32_t i, int64_t *out)
 
 /* ---- writing results --------------------------------------------------- */
 
+/* Allocates out. A dynamic result (a call whose argument type is known
+ * only at run time) gets a 9-byte slot a row for a long or real value;
+ * its rows start null. */
 static bool out_alloc(xctx *cx, vec *out, uint32_t rows)
 {
-	return vec_alloc(cx, out, rows, true);
+	if (!vec_alloc(cx, out, rows, true))
+		return false;
+	if (out->type == KQLITE_TYPE_DYNAMIC) {
+		char *slots = arena_alloc(cx->tmp, 9 * (size_t)(rows ? rows : 1));
+		if (!slots)
+			return x_nomem(cx->q);
+		for (uint32_t i = 0; i < rows; i++)
+			out->d.s[i] = (kstr){slots + 9 * (size_t)i, 0};
+	}
+	return true;
+}
+
+/* A dynamic result row: a long or real in its slot (see out_alloc). */
+static void put_dyn(vec *out, uint32_t i, bool ok, int tag, uint64_t bits)
+{
+	char *p = (char *)out->d.s[i].p;
+	if (!ok || !p) {
+		out->d.s[i].n = 0;
+		return;
+	}
+	p[0] = (char)tag;
+	for (int k = 0; k < 8; k++)
+		p[1 + k] = (char)(bits >> (8 * k));
+	out->d.s[i].n = 9;
 }
 
 /* Row i of out: v, or null when !ok (a datetime result out of range is null). */
@@ -263,8 +289,9 @@ static void put_i64(vec *out, uint32_t i, bool ok, int64_t v)
 		out->d.b[i] = ok && v;
 		break;
 	default:
-		ok = false;
-		break;
+		if (out->type == KQLITE_TYPE_DYNAMIC)
+			put_dyn(out, i, ok, DYN_LONG, (uint64_t)v);
+		return;
 	}
 	if (out->nulls)
 		out->nulls[i] = !ok;
@@ -274,7 +301,14 @@ static void put_f64(vec *out, uint32_t i, bool ok, double v)
 {
 	if (type_phys(out->type) == PH_I64) {
 		int64_t l = 0;
-		put_i64(out, i, ok && f64_to_i64(v, &l), l);
+		ok = ok && f64_to_i64(v, &l);
+		put_i64(out, i, ok, l);
+		return;
+	}
+	if (out->type == KQLITE_TYPE_DYNAMIC) {
+		uint64_t bits;
+		memcpy(&bits, &v, 8);
+		put_dyn(out, i, ok, DYN_REAL, bits);
 		return;
 	}
 	if (type_phys(out->type) == PH_F64)
@@ -287,22 +321,23 @@ static void put_f64(vec *out, uint32_t i, bool ok, double v)
 
 /* ---- now, ago -------------------------------------------------------------- */
 
-static bool fn_now(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                   uint32_t rows, vec *out)
+static bool fn_now(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                   const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n) {
 		int64_t off = 0, r = 0;
-		bool ok = (nargs < 1 || get_ts(&args[0], i, &off)) && !__builtin_add_overflow(cx->q->now, off, &r);
+		bool ok = (nargs < 1 || get_ts(&args[0], i, &off)) &&
+		          !__builtin_add_overflow(cx->q->now, off, &r);
 		put_i64(out, i, ok, r);
 	}
 	return true;
 }
 
-static bool fn_ago(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                   uint32_t rows, vec *out)
+static bool fn_ago(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                   const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -332,53 +367,77 @@ static bool is_integral(uint8_t type)
 	return type_phys(type) == PH_I64 || type == KQLITE_TYPE_BOOL;
 }
 
+/* true when row i of v holds an integer (an integral type, a dynamic long). */
+static bool row_integral(const vec *v, uint32_t i)
+{
+	if (is_integral(v->type))
+		return true;
+	if (v->type != KQLITE_TYPE_DYNAMIC)
+		return false;
+	kstr s = v_str(v, i);
+	return s.n && (uint8_t)s.p[0] == DYN_LONG;
+}
+
 /* The binned value of row i (at: the fixed point, or NULL for bin). */
 static void bin_row(const vec *x, const vec *size, const vec *at, uint32_t i, vec *out)
 {
-	if (type_phys(out->type) == PH_F64 || !is_integral(size->type) ||
-	    (x->type != KQLITE_TYPE_DYNAMIC && !is_integral(x->type))) {
+	if (type_phys(out->type) == PH_F64 || !row_integral(size, i) || !row_integral(x, i)) {
 		double xv, sv, av = 0;
-		bool ok = get_f64(x, i, &xv) && get_f64(size, i, &sv) && (!at || get_f64(at, i, &av)) && sv > 0;
+		bool ok = get_f64(x, i, &xv) && get_f64(size, i, &sv) &&
+		          (!at || get_f64(at, i, &av)) && sv > 0;
 		put_f64(out, i, ok, ok ? floor((xv - av) / sv) * sv + av : 0);
 		return;
 	}
 	int64_t xv, sv, av = 0, d, r = 0;
-	bool ok = get_i64(x, i, &xv) && get_i64(size, i, &sv) && (!at || get_i64(at, i, &av)) && sv > 0 &&
-	          !__builtin_sub_overflow(xv, av, &d) && ifloor(d, sv, &r) && !__builtin_add_overflow(r, av, &r);
+	bool ok = get_i64(x, i, &xv) && get_i64(size, i, &sv) && (!at || get_i64(at, i, &av)) &&
+	          sv > 0 && !__builtin_sub_overflow(xv, av, &d) && ifloor(d, sv, &r) &&
+	          !__builtin_add_overflow(r, av, &r);
 	put_i64(out, i, ok, r);
 }
 
-static bool fn_bin(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                   uint32_t rows, vec *out)
+static bool fn_bin(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                   const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n)
-		bin_row(&args[0], &args[1], NULL, i, out);
+	bin_row(&args[0], &args[1], NULL, i, out);
 	return true;
 }
 
-static bool fn_bin_at(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
-                      uint32_t rows, vec *out)
+static bool fn_bin_at(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n)
-		bin_row(&args[0], &args[1], &args[2], i, out);
+	bin_row(&args[0], &args[1], &args[2], i, out);
 	return true;
 }
 
 /* ---- startof / endof, calendar parts ------------------------------------- */
 
 enum dtop {
-	OP_STARTDAY, OP_STARTWEEK, OP_STARTMONTH, OP_STARTYEAR,
-	OP_ENDDAY, OP_ENDWEEK, OP_ENDMONTH, OP_ENDYEAR,
-	OP_DAYOFWEEK, OP_DAYOFMONTH, OP_DAYOFYEAR, OP_WEEK_ISO, OP_WEEK_LEGACY,
-	OP_MONTH, OP_YEAR, OP_HOUR,
+	OP_STARTDAY,
+	OP_STARTWEEK,
+	OP_STARTMONTH,
+	OP_STARTYEAR,
+	OP_ENDDAY,
+	OP_ENDWEEK,
+	OP_ENDMONTH,
+	OP_ENDYEAR,
+	OP_DAYOFWEEK,
+	OP_DAYOFMONTH,
+	OP_DAYOFYEAR,
+	OP_WEEK_ISO,
+	OP_WEEK_LEGACY,
+	OP_MONTH,
+	OP_YEAR,
+	OP_HOUR,
 };
 
 /* The first day (days since 0001-01-01) of the period containing p,
@@ -400,7 +459,8 @@ static bool period_start(int op, const dtparts *p, int64_t off, int64_t *days)
 		if (off < -120000 || off > 120000)
 			return false;
 		int64_t mon = p->y * 12 + (p->mo - 1) + off;
-		*days = days_from_civil(floor_div(mon, 12), (int)(mon - floor_div(mon, 12) * 12) + 1, 1);
+		*days = days_from_civil(floor_div(mon, 12),
+		                        (int)(mon - floor_div(mon, 12) * 12) + 1, 1);
 		return true;
 	}
 	case OP_STARTYEAR:
@@ -433,7 +493,8 @@ static bool dt_calc(int op, int64_t t, int64_t off, int64_t *r)
 	case OP_ENDMONTH:
 	case OP_ENDYEAR:
 		/* the start of the next period, less one tick */
-		if (!period_start(op - OP_ENDDAY + OP_STARTDAY, &p, off + 1, &days))
+		if (off == INT64_MAX ||
+		    !period_start(op - OP_ENDDAY + OP_STARTDAY, &p, off + 1, &days))
 			return false;
 		*r = days * TICKS_PER_DAY - 1;
 		return dt_valid(*r);
@@ -466,25 +527,26 @@ static bool dt_calc(int op, int64_t t, int64_t off, int64_t *r)
 	}
 }
 
-static bool dt_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
-                      vec *out, int op)
+static bool dt_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                      uint32_t rows, vec *out, int op)
 {
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n) {
 		int64_t t, off = 0, r = 0;
-		bool ok = get_dt(&args[0], i, &t) && (nargs < 2 || get_i64(&args[1], i, &off)) && dt_calc(op, t, off, &r);
+		bool ok = get_dt(&args[0], i, &t) && (nargs < 2 || get_i64(&args[1], i, &off)) &&
+		          dt_calc(op, t, off, &r);
 		put_i64(out, i, ok, r);
 	}
 	return true;
 }
 
-#define DT_FN(name, op)                                                                                        \
-	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,    \
-	                 uint32_t n, uint32_t rows, vec *out)                                                  \
-	{                                                                                                      \
-		(void)call;                                                                                    \
-		return dt_driver(cx, args, nargs, sel, n, rows, out, op);                                      \
+#define DT_FN(name, op)                                                                            \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,             \
+	                 const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                 \
+	{                                                                                          \
+		(void)call;                                                                        \
+		return dt_driver(cx, args, nargs, sel, n, rows, out, op);                          \
 	}
 DT_FN(fn_startofday, OP_STARTDAY)
 DT_FN(fn_startofweek, OP_STARTWEEK)
@@ -506,8 +568,19 @@ DT_FN(fn_hourofday, OP_HOUR)
 /* ---- datetime_part, datetime_add, datetime_diff ------------------------------- */
 
 enum part {
-	P_YEAR, P_QUARTER, P_MONTH, P_WEEK, P_DAY, P_DAYOFYEAR, P_HOUR, P_MINUTE, P_SECOND,
-	P_MILLISECOND, P_MICROSECOND, P_NANOSECOND, P_NONE
+	P_YEAR,
+	P_QUARTER,
+	P_MONTH,
+	P_WEEK,
+	P_DAY,
+	P_DAYOFYEAR,
+	P_HOUR,
+	P_MINUTE,
+	P_SECOND,
+	P_MILLISECOND,
+	P_MICROSECOND,
+	P_NANOSECOND,
+	P_NONE
 };
 
 /* Names of parts (datetime_part) and periods (datetime_add, datetime_diff). */
@@ -517,13 +590,20 @@ static const struct {
 	int part;
 	int where;
 } part_names[] = {
-	{"year", P_YEAR, IN_PART | IN_PERIOD}, {"quarter", P_QUARTER, IN_PART | IN_PERIOD},
-	{"month", P_MONTH, IN_PART | IN_PERIOD}, {"week", P_WEEK, IN_PART | IN_PERIOD},
-	{"week_of_year", P_WEEK, IN_PART}, {"weekofyear", P_WEEK, IN_PART},
-	{"day", P_DAY, IN_PART | IN_PERIOD}, {"dayofyear", P_DAYOFYEAR, IN_PART},
-	{"hour", P_HOUR, IN_PART | IN_PERIOD}, {"minute", P_MINUTE, IN_PART | IN_PERIOD},
-	{"second", P_SECOND, IN_PART | IN_PERIOD}, {"millisecond", P_MILLISECOND, IN_PART | IN_PERIOD},
-	{"microsecond", P_MICROSECOND, IN_PART | IN_PERIOD}, {"nanosecond", P_NANOSECOND, IN_PART | IN_PERIOD},
+    {"year", P_YEAR, IN_PART | IN_PERIOD},
+    {"quarter", P_QUARTER, IN_PART | IN_PERIOD},
+    {"month", P_MONTH, IN_PART | IN_PERIOD},
+    {"week", P_WEEK, IN_PART | IN_PERIOD},
+    {"week_of_year", P_WEEK, IN_PART},
+    {"weekofyear", P_WEEK, IN_PART},
+    {"day", P_DAY, IN_PART | IN_PERIOD},
+    {"dayofyear", P_DAYOFYEAR, IN_PART},
+    {"hour", P_HOUR, IN_PART | IN_PERIOD},
+    {"minute", P_MINUTE, IN_PART | IN_PERIOD},
+    {"second", P_SECOND, IN_PART | IN_PERIOD},
+    {"millisecond", P_MILLISECOND, IN_PART | IN_PERIOD},
+    {"microsecond", P_MICROSECOND, IN_PART | IN_PERIOD},
+    {"nanosecond", P_NANOSECOND, IN_PART | IN_PERIOD},
 };
 
 /* The part or period named s (ASCII case-insensitive); P_NONE if unknown. */
@@ -534,7 +614,8 @@ static int part_lookup(kstr s, bool part_fn)
 		size_t len = strlen(nm), j = 0;
 		if (len != s.n || !(part_names[k].where & (part_fn ? IN_PART : IN_PERIOD)))
 			continue;
-		while (j < len && (s.p[j] | 0x20) == nm[j])
+		while (j < len &&
+		       (s.p[j] >= 'A' && s.p[j] <= 'Z' ? s.p[j] | 0x20 : s.p[j]) == nm[j])
 			j++;
 		if (j == len)
 			return part_names[k].part;
@@ -542,18 +623,20 @@ static int part_lookup(kstr s, bool part_fn)
 	return P_NONE;
 }
 
-static const char part_list[] = "year, quarter, month, week_of_year, day, dayofyear, hour, minute, second, "
-                                "millisecond, microsecond, nanosecond";
-static const char period_list[] = "year, quarter, month, week, day, hour, minute, second, millisecond, "
-                                  "microsecond, nanosecond";
+static const char part_list[] =
+    "year, quarter, month, week_of_year, day, dayofyear, hour, minute, second, "
+    "millisecond, microsecond, nanosecond";
+static const char period_list[] =
+    "year, quarter, month, week, day, hour, minute, second, millisecond, "
+    "microsecond, nanosecond";
 
 /* The prepared part of a call whose first argument is constant. */
 typedef struct part_state {
 	int part;
 } part_state;
 
-static bool prep_part(xquery *q, xcall *call, const vec *const *consts, diag *d, uint32_t off, uint32_t len,
-                      bool part_fn)
+static bool prep_part(xquery *q, xcall *call, const vec *const *consts, diag *d, uint32_t off,
+                      uint32_t len, bool part_fn)
 {
 	if (!consts[0] || v_null(consts[0], 0))
 		return true;
@@ -562,9 +645,11 @@ static bool prep_part(xquery *q, xcall *call, const vec *const *consts, diag *d,
 		return true;
 	int p = part_lookup(s, part_fn);
 	if (p == P_NONE) {
-		const char *fname = call->def && call->def->name ? call->def->name : "datetime_part";
-		diag_set(d, KQLITE_ERROR, off, len, "%s(): unknown %s '%.*s' (expected one of: %s)", fname,
-		         part_fn ? "part" : "period", (int)(s.n > 64 ? 64 : s.n), s.p, part_fn ? part_list : period_list);
+		const char *fname =
+		    call->def && call->def->name ? call->def->name : "datetime_part";
+		diag_set(d, KQLITE_ERROR, off, len, "%s(): unknown %s '%.*s' (expected one of: %s)",
+		         fname, part_fn ? "part" : "period", (int)(s.n > 64 ? 64 : s.n), s.p,
+		         part_fn ? part_list : period_list);
 		return false;
 	}
 	part_state *st = arena_alloc(q->qa, sizeof(*st));
@@ -577,16 +662,17 @@ static bool prep_part(xquery *q, xcall *call, const vec *const *consts, diag *d,
 	return true;
 }
 
-static bool prep_datetime_part(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
-                               uint32_t nargs, diag *d, uint32_t off, uint32_t len)
+static bool prep_datetime_part(xquery *q, xcall *call, const uint8_t *types,
+                               const vec *const *consts, uint32_t nargs, diag *d, uint32_t off,
+                               uint32_t len)
 {
 	(void)types;
 	(void)nargs;
 	return prep_part(q, call, consts, d, off, len, true);
 }
 
-static bool prep_period(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+static bool prep_period(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	(void)types;
 	(void)nargs;
@@ -594,7 +680,8 @@ static bool prep_period(xquery *q, xcall *call, const uint8_t *types, const vec 
 }
 
 /* The part of row i: from prepare, or read now. -1: null; -2: an error was set. */
-static int row_part(xctx *cx, const xcall *call, const vec *v, uint32_t i, bool part_fn, const char *fname)
+static int row_part(xctx *cx, const xcall *call, const vec *v, uint32_t i, bool part_fn,
+                    const char *fname)
 {
 	if (call && call->state)
 		return ((const part_state *)call->state)->part;
@@ -603,15 +690,16 @@ static int row_part(xctx *cx, const xcall *call, const vec *v, uint32_t i, bool 
 		return -1;
 	int p = part_lookup(s, part_fn);
 	if (p == P_NONE) {
-		x_error(cx->q, "%s(): unknown %s '%.*s' (expected one of: %s)", fname, part_fn ? "part" : "period",
-		        (int)(s.n > 64 ? 64 : s.n), s.p, part_fn ? part_list : period_list);
+		x_error(cx->q, "%s(): unknown %s '%.*s' (expected one of: %s)", fname,
+		        part_fn ? "part" : "period", (int)(s.n > 64 ? 64 : s.n), s.p,
+		        part_fn ? part_list : period_list);
 		return -2;
 	}
 	return p;
 }
 
-static bool fn_datetime_part(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                             uint32_t n, uint32_t rows, vec *out)
+static bool fn_datetime_part(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	if (!out_alloc(cx, out, rows))
@@ -625,19 +713,45 @@ static bool fn_datetime_part(xctx *cx, const xcall *call, const vec *args, uint3
 		bool ok = part >= 0 && get_dt(&args[1], i, &t) && dt_split(t, &p);
 		if (ok) {
 			switch (part) {
-			case P_YEAR: r = p.y; break;
-			case P_QUARTER: r = (p.mo - 1) / 3 + 1; break;
-			case P_MONTH: r = p.mo; break;
-			case P_WEEK: r = week_number(&p, false); break;
-			case P_DAY: r = p.d; break;
-			case P_DAYOFYEAR: r = p.doy; break;
-			case P_HOUR: r = p.h; break;
-			case P_MINUTE: r = p.mi; break;
-			case P_SECOND: r = p.s; break;
-			case P_MILLISECOND: r = p.frac / 10000; break;
-			case P_MICROSECOND: r = p.frac / 10; break;
-			case P_NANOSECOND: r = p.frac * 100; break;
-			default: ok = false; break;
+			case P_YEAR:
+				r = p.y;
+				break;
+			case P_QUARTER:
+				r = (p.mo - 1) / 3 + 1;
+				break;
+			case P_MONTH:
+				r = p.mo;
+				break;
+			case P_WEEK:
+				r = week_number(&p, false);
+				break;
+			case P_DAY:
+				r = p.d;
+				break;
+			case P_DAYOFYEAR:
+				r = p.doy;
+				break;
+			case P_HOUR:
+				r = p.h;
+				break;
+			case P_MINUTE:
+				r = p.mi;
+				break;
+			case P_SECOND:
+				r = p.s;
+				break;
+			case P_MILLISECOND:
+				r = p.frac / 10000;
+				break;
+			case P_MICROSECOND:
+				r = p.frac / 10;
+				break;
+			case P_NANOSECOND:
+				r = p.frac * 100;
+				break;
+			default:
+				ok = false;
+				break;
 			}
 		}
 		put_i64(out, i, ok, r);
@@ -662,8 +776,8 @@ static bool add_months(int64_t t, int64_t months, int64_t *r)
 	return true;
 }
 
-static bool fn_datetime_add(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                            uint32_t n, uint32_t rows, vec *out)
+static bool fn_datetime_add(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	if (!out_alloc(cx, out, rows))
@@ -676,23 +790,47 @@ static bool fn_datetime_add(xctx *cx, const xcall *call, const vec *args, uint32
 		bool ok = part >= 0 && get_i64(&args[1], i, &amount) && get_dt(&args[2], i, &t);
 		if (ok) {
 			switch (part) {
-			case P_YEAR: ok = !__builtin_mul_overflow(amount, 12, &m) && add_months(t, m, &r); break;
-			case P_QUARTER: ok = !__builtin_mul_overflow(amount, 3, &m) && add_months(t, m, &r); break;
-			case P_MONTH: ok = add_months(t, amount, &r); break;
-			case P_WEEK: unit = TICKS_PER_WEEK; break;
-			case P_DAY: unit = TICKS_PER_DAY; break;
-			case P_HOUR: unit = TICKS_PER_HOUR; break;
-			case P_MINUTE: unit = TICKS_PER_MINUTE; break;
-			case P_SECOND: unit = TICKS_PER_SECOND; break;
-			case P_MILLISECOND: unit = 10000; break;
-			case P_MICROSECOND: unit = 10; break;
+			case P_YEAR:
+				ok =
+				    !__builtin_mul_overflow(amount, 12, &m) && add_months(t, m, &r);
+				break;
+			case P_QUARTER:
+				ok = !__builtin_mul_overflow(amount, 3, &m) && add_months(t, m, &r);
+				break;
+			case P_MONTH:
+				ok = add_months(t, amount, &r);
+				break;
+			case P_WEEK:
+				unit = TICKS_PER_WEEK;
+				break;
+			case P_DAY:
+				unit = TICKS_PER_DAY;
+				break;
+			case P_HOUR:
+				unit = TICKS_PER_HOUR;
+				break;
+			case P_MINUTE:
+				unit = TICKS_PER_MINUTE;
+				break;
+			case P_SECOND:
+				unit = TICKS_PER_SECOND;
+				break;
+			case P_MILLISECOND:
+				unit = 10000;
+				break;
+			case P_MICROSECOND:
+				unit = 10;
+				break;
 			case P_NANOSECOND: /* whole ticks only: 150 ns adds one tick */
 				ok = !__builtin_add_overflow(t, amount / 100, &r);
 				break;
-			default: ok = false; break;
+			default:
+				ok = false;
+				break;
 			}
 			if (unit)
-				ok = !__builtin_mul_overflow(amount, unit, &m) && !__builtin_add_overflow(t, m, &r);
+				ok = !__builtin_mul_overflow(amount, unit, &m) &&
+				     !__builtin_add_overflow(t, m, &r);
 		}
 		put_i64(out, i, ok, r);
 	}
@@ -708,23 +846,45 @@ static bool diff_periods(int part, int64_t t1, int64_t t2, int64_t *r)
 	if (!dt_split(t1, &a) || !dt_split(t2, &b))
 		return false;
 	switch (part) {
-	case P_YEAR: *r = a.y - b.y; return true;
-	case P_QUARTER: *r = (a.y * 4 + (a.mo - 1) / 3) - (b.y * 4 + (b.mo - 1) / 3); return true;
-	case P_MONTH: *r = (a.y * 12 + a.mo) - (b.y * 12 + b.mo); return true;
-	case P_WEEK: *r = ((a.days - a.dow) - (b.days - b.dow)) / 7; return true;
-	case P_DAY: *r = a.days - b.days; return true;
-	case P_HOUR: *r = t1 / TICKS_PER_HOUR - t2 / TICKS_PER_HOUR; return true;
-	case P_MINUTE: *r = t1 / TICKS_PER_MINUTE - t2 / TICKS_PER_MINUTE; return true;
-	case P_SECOND: *r = t1 / TICKS_PER_SECOND - t2 / TICKS_PER_SECOND; return true;
-	case P_MILLISECOND: *r = t1 / 10000 - t2 / 10000; return true;
-	case P_MICROSECOND: *r = t1 / 10 - t2 / 10; return true;
-	case P_NANOSECOND: return !__builtin_mul_overflow(t1 - t2, 100, r);
-	default: return false;
+	case P_YEAR:
+		*r = a.y - b.y;
+		return true;
+	case P_QUARTER:
+		*r = (a.y * 4 + (a.mo - 1) / 3) - (b.y * 4 + (b.mo - 1) / 3);
+		return true;
+	case P_MONTH:
+		*r = (a.y * 12 + a.mo) - (b.y * 12 + b.mo);
+		return true;
+	case P_WEEK:
+		*r = ((a.days - a.dow) - (b.days - b.dow)) / 7;
+		return true;
+	case P_DAY:
+		*r = a.days - b.days;
+		return true;
+	case P_HOUR:
+		*r = t1 / TICKS_PER_HOUR - t2 / TICKS_PER_HOUR;
+		return true;
+	case P_MINUTE:
+		*r = t1 / TICKS_PER_MINUTE - t2 / TICKS_PER_MINUTE;
+		return true;
+	case P_SECOND:
+		*r = t1 / TICKS_PER_SECOND - t2 / TICKS_PER_SECOND;
+		return true;
+	case P_MILLISECOND:
+		*r = t1 / 10000 - t2 / 10000;
+		return true;
+	case P_MICROSECOND:
+		*r = t1 / 10 - t2 / 10;
+		return true;
+	case P_NANOSECOND:
+		return !__builtin_mul_overflow(t1 - t2, 100, r);
+	default:
+		return false;
 	}
 }
 
-static bool fn_datetime_diff(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                             uint32_t n, uint32_t rows, vec *out)
+static bool fn_datetime_diff(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	if (!out_alloc(cx, out, rows))
@@ -734,7 +894,8 @@ static bool fn_datetime_diff(xctx *cx, const xcall *call, const vec *args, uint3
 		if (part == -2)
 			return false;
 		int64_t t1, t2, r = 0;
-		bool ok = part >= 0 && get_dt(&args[1], i, &t1) && get_dt(&args[2], i, &t2) && diff_periods(part, t1, t2, &r);
+		bool ok = part >= 0 && get_dt(&args[1], i, &t1) && get_dt(&args[2], i, &t2) &&
+		          diff_periods(part, t1, t2, &r);
 		put_i64(out, i, ok, r);
 	}
 	return true;
@@ -742,10 +903,11 @@ static bool fn_datetime_diff(xctx *cx, const xcall *call, const vec *args, uint3
 
 /* ---- format_datetime, format_timespan ------------------------------------ */
 
-static const char *const day_names[7] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                         "Saturday"};
-static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
-                                            "July",    "August",   "September", "October", "November", "December"};
+static const char *const day_names[7] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                         "Thursday", "Friday", "Saturday"};
+static const char *const month_names[12] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
 
 /* v in decimal, zero-padded to at least width digits. */
 static void put_num(strbuf *b, uint64_t v, int width)
@@ -923,8 +1085,8 @@ static void format_ts(strbuf *b, int64_t t, const char *f, size_t n)
 	}
 }
 
-static bool format_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out,
-                          bool timespan)
+static bool format_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows,
+                          vec *out, bool timespan)
 {
 	if (!vec_alloc(cx, out, rows, false))
 		return false;
@@ -937,7 +1099,8 @@ static bool format_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32
 		dtparts p;
 		if (!get_str(&args[1], i, &f))
 			continue; /* "" */
-		if (timespan ? !get_ts(&args[0], i, &t) : !(get_dt(&args[0], i, &t) && dt_split(t, &p)))
+		if (timespan ? !get_ts(&args[0], i, &t)
+		             : !(get_dt(&args[0], i, &t) && dt_split(t, &p)))
 			continue;
 		b.len = 0;
 		if (timespan)
@@ -957,16 +1120,16 @@ static bool format_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32
 	return ok;
 }
 
-static bool fn_format_datetime(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                               uint32_t n, uint32_t rows, vec *out)
+static bool fn_format_datetime(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                               const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	return format_driver(cx, args, sel, n, rows, out, false);
 }
 
-static bool fn_format_timespan(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                               uint32_t n, uint32_t rows, vec *out)
+static bool fn_format_timespan(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                               const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -987,8 +1150,8 @@ static bool sec_ticks(double s, int64_t *r)
 
 /* make_datetime(year, month, day [, hour [, minute [, second]]]): null
  * for fewer than 3 arguments or any part out of range (year 1..9999). */
-static bool fn_make_datetime(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                             uint32_t n, uint32_t rows, vec *out)
+static bool fn_make_datetime(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!out_alloc(cx, out, rows))
@@ -996,13 +1159,16 @@ static bool fn_make_datetime(xctx *cx, const xcall *call, const vec *args, uint3
 	FOR_SEL(i, sel, n) {
 		int64_t y, mo, d, h = 0, mi = 0, st = 0, r = 0;
 		double s = 0;
-		bool ok = nargs >= 3 && get_i64(&args[0], i, &y) && get_i64(&args[1], i, &mo) && get_i64(&args[2], i, &d) &&
-		          (nargs < 4 || get_i64(&args[3], i, &h)) && (nargs < 5 || get_i64(&args[4], i, &mi)) &&
+		bool ok = nargs >= 3 && get_i64(&args[0], i, &y) && get_i64(&args[1], i, &mo) &&
+		          get_i64(&args[2], i, &d) && (nargs < 4 || get_i64(&args[3], i, &h)) &&
+		          (nargs < 5 || get_i64(&args[4], i, &mi)) &&
 		          (nargs < 6 || get_f64(&args[5], i, &s));
-		ok = ok && y >= 1 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 && d <= month_days(y, (int)mo) && h >= 0 &&
-		     h <= 23 && mi >= 0 && mi <= 59 && sec_ticks(s, &st);
+		ok = ok && y >= 1 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
+		     d <= month_days(y, (int)mo) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
+		     sec_ticks(s, &st);
 		if (ok)
-			r = days_from_civil(y, (int)mo, (int)d) * TICKS_PER_DAY + h * TICKS_PER_HOUR + mi * TICKS_PER_MINUTE + st;
+			r = days_from_civil(y, (int)mo, (int)d) * TICKS_PER_DAY +
+			    h * TICKS_PER_HOUR + mi * TICKS_PER_MINUTE + st;
 		put_i64(out, i, ok, r);
 	}
 	return true;
@@ -1011,8 +1177,8 @@ static bool fn_make_datetime(xctx *cx, const xcall *call, const vec *args, uint3
 /* make_timespan(hour, minute), (hour, minute, second), (day, hour,
  * minute, second): hour 0..23, minute 0..59, second 0..59.9999999, any
  * day; otherwise (and with one argument) null. */
-static bool fn_make_timespan(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                             uint32_t n, uint32_t rows, vec *out)
+static bool fn_make_timespan(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	if (!out_alloc(cx, out, rows))
@@ -1021,13 +1187,15 @@ static bool fn_make_timespan(xctx *cx, const xcall *call, const vec *args, uint3
 	FOR_SEL(i, sel, n) {
 		int64_t d = 0, h, mi, st = 0, r = 0, dt;
 		double s = 0;
-		bool ok = nargs >= 2 && (base == 0 || get_i64(&args[0], i, &d)) && get_i64(&args[base], i, &h) &&
-		          get_i64(&args[base + 1], i, &mi) && (nargs - base < 3 || get_f64(&args[base + 2], i, &s));
+		bool ok = nargs >= 2 && (base == 0 || get_i64(&args[0], i, &d)) &&
+		          get_i64(&args[base], i, &h) && get_i64(&args[base + 1], i, &mi) &&
+		          (nargs - base < 3 || get_f64(&args[base + 2], i, &s));
 		ok = ok && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec_ticks(s, &st) &&
 		     !__builtin_mul_overflow(d, TICKS_PER_DAY, &dt);
 		if (ok) {
 			int64_t tod = h * TICKS_PER_HOUR + mi * TICKS_PER_MINUTE + st;
-			ok = !__builtin_add_overflow(dt, tod, &r); /* summed, as .NET's TimeSpan(d, h, m, s) */
+			ok = !__builtin_add_overflow(
+			    dt, tod, &r); /* summed, as .NET's TimeSpan(d, h, m, s) */
 		}
 		put_i64(out, i, ok, r);
 	}
@@ -1039,8 +1207,8 @@ static bool fn_make_timespan(xctx *cx, const xcall *call, const vec *args, uint3
 /* x units since 1970-01-01 as a datetime: mul ticks a unit, or 1/div of
  * a tick (nanoseconds: rounded down to whole ticks). Integers are exact;
  * reals are rounded to the nearest tick. */
-static bool unix_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out,
-                        int64_t mul, int64_t div)
+static bool unix_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t n, uint32_t rows,
+                        vec *out, int64_t mul, int64_t div)
 {
 	if (!out_alloc(cx, out, rows))
 		return false;
@@ -1069,13 +1237,13 @@ static bool unix_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t
 	return true;
 }
 
-#define UNIX_FN(name, mul, div)                                                                            \
-	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
-	                 uint32_t n, uint32_t rows, vec *out)                                               \
-	{                                                                                                   \
-		(void)call;                                                                                 \
-		(void)nargs;                                                                                \
-		return unix_driver(cx, args, sel, n, rows, out, mul, div);                                  \
+#define UNIX_FN(name, mul, div)                                                                    \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,             \
+	                 const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                 \
+	{                                                                                          \
+		(void)call;                                                                        \
+		(void)nargs;                                                                       \
+		return unix_driver(cx, args, sel, n, rows, out, mul, div);                         \
 	}
 UNIX_FN(fn_unix_s, TICKS_PER_SECOND, 1)
 UNIX_FN(fn_unix_ms, 10000, 1)
@@ -1086,37 +1254,37 @@ UNIX_FN(fn_unix_ns, 1, 100)
 
 #define D XF_DETERMINISTIC
 const xfn_def xfn_time_defs[] = {
-	{"now", fn_now, NULL, D}, /* constant within a query */
-	{"ago", fn_ago, NULL, D},
-	{"bin", fn_bin, NULL, D},
-	{"bin_at", fn_bin_at, NULL, D},
-	{"startofday", fn_startofday, NULL, D},
-	{"startofweek", fn_startofweek, NULL, D},
-	{"startofmonth", fn_startofmonth, NULL, D},
-	{"startofyear", fn_startofyear, NULL, D},
-	{"endofday", fn_endofday, NULL, D},
-	{"endofweek", fn_endofweek, NULL, D},
-	{"endofmonth", fn_endofmonth, NULL, D},
-	{"endofyear", fn_endofyear, NULL, D},
-	{"dayofweek", fn_dayofweek, NULL, D},
-	{"dayofmonth", fn_dayofmonth, NULL, D},
-	{"dayofyear", fn_dayofyear, NULL, D},
-	{"week_of_year", fn_week_of_year, NULL, D},
-	{"weekofyear", fn_weekofyear, NULL, D},
-	{"monthofyear", fn_getmonth, NULL, D},
-	{"getmonth", fn_getmonth, NULL, D},
-	{"getyear", fn_getyear, NULL, D},
-	{"hourofday", fn_hourofday, NULL, D},
-	{"datetime_part", fn_datetime_part, prep_datetime_part, D},
-	{"datetime_add", fn_datetime_add, prep_period, D},
-	{"datetime_diff", fn_datetime_diff, prep_period, D},
-	{"format_datetime", fn_format_datetime, NULL, D},
-	{"format_timespan", fn_format_timespan, NULL, D},
-	{"make_datetime", fn_make_datetime, NULL, D},
-	{"make_timespan", fn_make_timespan, NULL, D},
-	{"unixtime_seconds_todatetime", fn_unix_s, NULL, D},
-	{"unixtime_milliseconds_todatetime", fn_unix_ms, NULL, D},
-	{"unixtime_microseconds_todatetime", fn_unix_us, NULL, D},
-	{"unixtime_nanoseconds_todatetime", fn_unix_ns, NULL, D},
-	{NULL, NULL, NULL, 0},
+    {"now", fn_now, NULL, D}, /* constant within a query */
+    {"ago", fn_ago, NULL, D},
+    {"bin", fn_bin, NULL, D},
+    {"bin_at", fn_bin_at, NULL, D},
+    {"startofday", fn_startofday, NULL, D},
+    {"startofweek", fn_startofweek, NULL, D},
+    {"startofmonth", fn_startofmonth, NULL, D},
+    {"startofyear", fn_startofyear, NULL, D},
+    {"endofday", fn_endofday, NULL, D},
+    {"endofweek", fn_endofweek, NULL, D},
+    {"endofmonth", fn_endofmonth, NULL, D},
+    {"endofyear", fn_endofyear, NULL, D},
+    {"dayofweek", fn_dayofweek, NULL, D},
+    {"dayofmonth", fn_dayofmonth, NULL, D},
+    {"dayofyear", fn_dayofyear, NULL, D},
+    {"week_of_year", fn_week_of_year, NULL, D},
+    {"weekofyear", fn_weekofyear, NULL, D},
+    {"monthofyear", fn_getmonth, NULL, D},
+    {"getmonth", fn_getmonth, NULL, D},
+    {"getyear", fn_getyear, NULL, D},
+    {"hourofday", fn_hourofday, NULL, D},
+    {"datetime_part", fn_datetime_part, prep_datetime_part, D},
+    {"datetime_add", fn_datetime_add, prep_period, D},
+    {"datetime_diff", fn_datetime_diff, prep_period, D},
+    {"format_datetime", fn_format_datetime, NULL, D},
+    {"format_timespan", fn_format_timespan, NULL, D},
+    {"make_datetime", fn_make_datetime, NULL, D},
+    {"make_timespan", fn_make_timespan, NULL, D},
+    {"unixtime_seconds_todatetime", fn_unix_s, NULL, D},
+    {"unixtime_milliseconds_todatetime", fn_unix_ms, NULL, D},
+    {"unixtime_microseconds_todatetime", fn_unix_us, NULL, D},
+    {"unixtime_nanoseconds_todatetime", fn_unix_ns, NULL, D},
+    {NULL, NULL, NULL, 0},
 };

@@ -4,6 +4,7 @@
  * to key columns and a zeroed state to every aggregate; the aggregates
  * then update their states for the whole batch at once. With no keys
  * there is exactly one group, so `summarize count()` on no rows is 0. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -313,16 +314,11 @@ static bool in_output(const bschema *out, uint32_t upto, const char *name, size_
 	return false;
 }
 
-static bool add_agg(planner *p, sum_op *s, const ast *item, const xscope *in, const bschema *out, uint32_t *at)
+/* An aggregate call whose nout output columns have types out->cols[*at..]
+ * (or, when out is NULL, the one type the binder gave the call). */
+static bool add_agg(planner *p, sum_op *s, const ast *value, const xscope *in, const bschema *out, uint32_t *at)
 {
-	const ast *value = item;
-	if (item->kind == A_ASSIGN)
-		value = item->kids[0];
-	else if (item->kind == A_TUPLE_ASSIGN)
-		value = item->kids[1];
-	const fn_def *f = value->kind == A_CALL ? fn_lookup(value->text, value->tlen) : NULL;
-	if (!f || f->kind != FN_AGGREGATE || plan_is_user_function(p, value))
-		return plan_error(p, value, "not supported yet: an expression around aggregates (compute it with extend after summarize)");
+	const fn_def *f = fn_lookup(value->text, value->tlen);
 	const xagg_def *def = xagg_lookup(f->canonical);
 	if (!def)
 		return plan_error(p, value, "not supported yet: aggregate %s()", f->canonical);
@@ -342,7 +338,7 @@ static bool add_agg(planner *p, sum_op *s, const ast *item, const xscope *in, co
 			const ast *first = value->kids[0];
 			for (uint32_t c = 0; c < in->ncols; c++) {
 				size_t cl = strlen(in->names[c]);
-				if (in_output(out, *at, in->names[c], cl))
+				if (out && in_output(out, *at, in->names[c], cl))
 					continue;
 				if (argmax && first->kind == A_NAME && first->tlen == cl && !memcmp(first->text, in->names[c], cl))
 					continue;
@@ -364,12 +360,12 @@ static bool add_agg(planner *p, sum_op *s, const ast *item, const xscope *in, co
 		nout = na - 1;
 	else if (f->flags & FNF_EXPANDS)
 		nout = na;
-	if (*at + nout > out->n || nout > 64)
-		return plan_error(p, value, "internal error: %s() output columns", f->canonical);
+	if ((out && *at + nout > out->n) || (!out && nout != 1) || nout > 64)
+		return plan_error(p, value, "not supported yet: %s() inside an expression", f->canonical);
 	it->ag.nout = nout;
 	for (uint32_t j = 0; j < nout; j++) {
-		uint8_t t = out->cols[*at + j].type;
-		it->ag.rtype[j] = t == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : t;
+		uint8_t t = out ? out->cols[*at + j].type : value->btype;
+		it->ag.rtype[j] = t == TYPE_ANY || t == TYPE_ERR ? KQLITE_TYPE_DYNAMIC : t;
 	}
 	*at += nout;
 	if (def->prepare) {
@@ -383,6 +379,31 @@ static bool add_agg(planner *p, sum_op *s, const ast *item, const xscope *in, co
 	return true;
 }
 
+static bool is_aggregate(planner *p, const ast *n)
+{
+	if (n->kind != A_CALL || plan_is_user_function(p, n))
+		return false;
+	const fn_def *f = fn_lookup(n->text, n->tlen);
+	return f && f->kind == FN_AGGREGATE;
+}
+
+/* The aggregate calls inside an expression, in order, become hidden
+ * outputs of the summarize; *count is how many were found. */
+static bool collect_aggs(planner *p, sum_op *s, const ast *n, const xscope *in, uint32_t *at, const ast **calls,
+                         uint32_t *count, uint32_t max)
+{
+	if (is_aggregate(p, n)) {
+		if (*count == max)
+			return plan_error(p, n, "not supported yet: this many aggregates in one summarize");
+		calls[(*count)++] = n;
+		return add_agg(p, s, n, in, NULL, at);
+	}
+	for (uint32_t i = 0; i < n->nkids; i++)
+		if (n->kids[i] && !collect_aggs(p, s, n->kids[i], in, at, calls, count, max))
+			return false;
+	return true;
+}
+
 bool summarize_into(planner *p, xtab *t, const ast *op, const xscope *in, const bschema *out)
 {
 	const ast *by = op->kids[2], *aggs = op->kids[1];
@@ -392,7 +413,19 @@ bool summarize_into(planner *p, xtab *t, const ast *op, const xscope *in, const 
 		return plan_error(p, by, "not supported yet: more than 256 group keys");
 	for (uint32_t k = 0; k < nkeys; k++)
 		key_types[k] = out->cols[k].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[k].type;
-	sum_op *s = new_sum(p, nkeys, key_types, aggs->nkids);
+	/* Items that are one aggregate call fill output columns directly; an
+	 * expression around aggregates (round(avg(x), 2), sum(a) / count())
+	 * is computed after, over hidden aggregate columns. */
+	enum { MAXA = 512 };
+	const ast *calls[MAXA];
+	uint32_t ncalls = 0;
+	bool direct = true;
+	for (uint32_t a = 0; a < aggs->nkids; a++) {
+		const ast *it = aggs->kids[a];
+		const ast *v = it->kind == A_ASSIGN ? it->kids[0] : it->kind == A_TUPLE_ASSIGN ? it->kids[1] : it;
+		direct = direct && is_aggregate(p, v);
+	}
+	sum_op *s = new_sum(p, nkeys, key_types, direct ? aggs->nkids : MAXA);
 	if (!s)
 		return false;
 	for (uint32_t k = 0; k < nkeys; k++) {
@@ -402,8 +435,59 @@ bool summarize_into(planner *p, xtab *t, const ast *op, const xscope *in, const 
 			return false;
 	}
 	uint32_t at = nkeys;
-	for (uint32_t a = 0; a < aggs->nkids; a++)
-		if (!add_agg(p, s, aggs->kids[a], in, out, &at))
+	if (direct) {
+		for (uint32_t a = 0; a < aggs->nkids; a++) {
+			const ast *it = aggs->kids[a];
+			const ast *v = it->kind == A_ASSIGN ? it->kids[0] : it->kind == A_TUPLE_ASSIGN ? it->kids[1] : it;
+			if (!add_agg(p, s, v, in, out, &at))
+				return false;
+		}
+		return plan_chain(p, t, &s->op, out);
+	}
+	for (uint32_t a = 0; a < aggs->nkids; a++) {
+		const ast *it = aggs->kids[a];
+		if (it->kind == A_TUPLE_ASSIGN)
+			return plan_error(p, it, "not supported yet: (a, b) = ... beside an expression around aggregates");
+		const ast *v = it->kind == A_ASSIGN ? it->kids[0] : it;
+		if (!collect_aggs(p, s, v, in, &at, calls, &ncalls, MAXA))
 			return false;
-	return plan_chain(p, t, &s->op, out);
+	}
+	/* the summarize's own output: keys, then one column per call */
+	bschema *mid = sch_new(p->q->qa);
+	if (!mid)
+		return x_nomem(p->q);
+	for (uint32_t k = 0; k < nkeys; k++)
+		if (!sch_append(p->q->qa, mid, out->cols[k].name, out->cols[k].len, out->cols[k].type))
+			return x_nomem(p->q);
+	for (uint32_t c = 0; c < ncalls; c++) {
+		char nm[32];
+		int nl = snprintf(nm, sizeof(nm), "__agg%u", c);
+		char *copy = arena_strndup(p->q->qa, nm, (size_t)nl);
+		if (!copy || !sch_append(p->q->qa, mid, copy, (uint32_t)nl, s->aggs[c].ag.rtype[0]))
+			return x_nomem(p->q);
+	}
+	if (!plan_chain(p, t, &s->op, mid))
+		return false;
+	/* then each output column: a key, or its expression over the calls */
+	xscope sc = {t->ncols, t->names, t->types};
+	xnode **exprs = arena_alloc(p->q->qa, out->n * sizeof(xnode *));
+	if (!exprs)
+		return x_nomem(p->q);
+	for (uint32_t k = 0; k < nkeys; k++)
+		if (!(exprs[k] = col_node(p, op, k, t->types[k])))
+			return false;
+	p->agg_calls = calls;
+	p->nagg_calls = ncalls;
+	p->agg_first = nkeys;
+	for (uint32_t a = 0; a < aggs->nkids; a++) {
+		const ast *it = aggs->kids[a];
+		const ast *v = it->kind == A_ASSIGN ? it->kids[0] : it;
+		if (!(exprs[nkeys + a] = compile_expr(p, v, &sc)))
+			break;
+	}
+	p->agg_calls = NULL;
+	p->nagg_calls = 0;
+	if (p->q->d->code)
+		return false;
+	return plan_chain(p, t, op_project(p, exprs, out->n), out);
 }
