@@ -327,6 +327,19 @@ if $engine; then
     run --max-memory 1K --format csv -q 'range x from 1 to 200000 step 1 | summarize by x | count'
     check "--max-memory fails a query that needs more (1)" [ "$rc" -eq 1 ]
     check "--max-memory says why" grep -qi "memory" <<<"$err"
+    join='SecurityAlert | join kind=inner (SecurityIncident) on $left.AlertName == $right.Title'
+    run -q "$join"
+    check "a query the engine cannot run fails (1)" [ "$rc" -eq 1 ]
+    check "... with kqlite_stmt_unsupported's message and span" \
+        grep -qx "<query>:1:17: error: not supported yet: operator join" <<<"$err"
+    check "... and a caret" grep -qx "                  ^~~~*" <<<"$err"
+    runin $'print a = 1\n\n'"$join"$'\n\nprint b = 2' --format csv
+    check "stdin: the queries around an unsupported one run" [ "$out" = $'a\n1\nb\n2' ]
+    check "stdin: the unsupported one is reported at its line" grep -q "^<stdin>:3:17: error: not supported yet" <<<"$err"
+    if command -v script >/dev/null; then
+        out=$(script -qec "'$kq' -q 'print 1'" /dev/null </dev/null 2>&1)
+        check "table is the default when stdout is a terminal" grep -q -- "----" <<<"$out"
+    fi
 else
     echo "SKIP: result cases (the engine does not run queries yet)" >&2
 fi

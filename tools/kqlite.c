@@ -16,21 +16,6 @@
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-/* TRANSITIONAL: the engine's entry points are not in libkqlite yet. Weak
- * references keep the command linking until they are; remove this block
- * once kqlite_run and the result functions are defined (a static library
- * does not extract a member for a weak reference alone). */
-#pragma weak kqlite_run
-#pragma weak kqlite_stmt_errmsg
-#pragma weak kqlite_stmt_errspan
-#pragma weak kqlite_result_write
-#pragma weak kqlite_result_free
-static bool engine_linked(void)
-{
-	return kqlite_run && kqlite_stmt_errmsg && kqlite_stmt_errspan && kqlite_result_write &&
-	       kqlite_result_free;
-}
-
 static const char usage_text[] =
 	"usage: kqlite [OPTIONS] [DATA...]\n"
 	"       kqlite check [--syntax-only | --runnable] [--data PATH]... FILE...\n"
@@ -324,7 +309,8 @@ static int cmd_load(int argc, char **argv)
 	lo.warn = print_warning;
 	options_done = false;
 	for (int i = 0; i < argc; i++) {
-		if (!options_done && (!strcmp(argv[i], "--summary") || !strcmp(argv[i], "--strict")))
+		if (!options_done &&
+		    (!strcmp(argv[i], "--summary") || !strcmp(argv[i], "--strict")))
 			continue;
 		if (!options_done && !strcmp(argv[i], "--")) {
 			options_done = true;
@@ -338,7 +324,8 @@ static int cmd_load(int argc, char **argv)
 	}
 	size_t total = 0, tables = 0;
 	for (size_t t = 0; t < kqlite_table_count(db); t++) {
-		size_t rows = kqlite_table_row_count(db, t), ncols = kqlite_table_column_count(db, t);
+		size_t rows = kqlite_table_row_count(db, t),
+		       ncols = kqlite_table_column_count(db, t);
 		size_t failed = 0;
 		for (size_t c = 0; c < ncols; c++)
 			failed += kqlite_table_column_failed(db, t, c);
@@ -351,8 +338,8 @@ static int cmd_load(int argc, char **argv)
 			kqlite_table_column(db, t, c, &name, &type);
 			size_t f = kqlite_table_column_failed(db, t, c);
 			if (f)
-				printf("  %-32s %-9s %zu value%s did not convert (null)\n", name, kqlite_type_name(type), f,
-				       f == 1 ? "" : "s");
+				printf("  %-32s %-9s %zu value%s did not convert (null)\n", name,
+				       kqlite_type_name(type), f, f == 1 ? "" : "s");
 			else
 				printf("  %-32s %s\n", name, kqlite_type_name(type));
 		}
@@ -656,11 +643,6 @@ static bool run_query(struct run_ctx *cx, const char *source, const char *text, 
 	}
 	kqlite_span sp;
 	const char *unsupported = kqlite_stmt_unsupported(st, &sp);
-	if (!unsupported && !engine_linked()) {
-		unsupported =
-		    "not supported yet: running queries (kqlite_run is not in the library)";
-		sp.line = 0;
-	}
 	if (unsupported) {
 		fflush(stdout);
 		print_diagnostic(stderr, source, text, len, &sp, unsupported, line_base);

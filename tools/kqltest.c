@@ -22,27 +22,8 @@
 #include "kqlite.h"
 #include "kqltest.h"
 
-/* TRANSITIONAL: as in kqlite.c, weak references keep the command linking
- * while the engine's entry points are not in libkqlite; a case then fails
- * with "not supported yet". Remove once they are defined. */
-#pragma weak kqlite_run
-#pragma weak kqlite_stmt_errmsg
-#pragma weak kqlite_stmt_errspan
-#pragma weak kqlite_result_column_count
-#pragma weak kqlite_result_column_name
-#pragma weak kqlite_result_column_type
-#pragma weak kqlite_result_row_count
-#pragma weak kqlite_result_value
-#pragma weak kqlite_result_free
-static bool engine_linked(void)
-{
-	return kqlite_run && kqlite_stmt_errmsg && kqlite_stmt_errspan && kqlite_result_column_count &&
-	       kqlite_result_column_name && kqlite_result_column_type && kqlite_result_row_count &&
-	       kqlite_result_value && kqlite_result_free;
-}
-
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
-enum { MAX_BATCH_SIZES = 16, DIFF_CONTEXT = 3, MAX_SHOWN_ROWS = 20, JSON_MAX_DEPTH = 256 };
+enum { MAX_BATCH_SIZES = 16, DIFF_CONTEXT = 3, MAX_SHOWN_ROWS = 20, MAX_DIFF_LINES = 200, JSON_MAX_DEPTH = 256 };
 #define TICKS_PER_SECOND INT64_C(10000000)
 #define TICKS_PER_DAY (INT64_C(86400) * TICKS_PER_SECOND)
 #define DATETIME_MAX_TICKS INT64_C(3155378975999999999) /* 9999-12-31T23:59:59.9999999 */
@@ -1890,7 +1871,7 @@ typedef struct dop {
 
 /* An edit script from expected to actual rows: common prefix and suffix, and
  * a longest common subsequence of the middle (or, when the middle is too big
- * for the table, all of it removed and added). */
+ * for its table, the middle compared row by row). */
 static dop *diff_rows(pool *p, const cmpctx *x, size_t *nops)
 {
 	size_t n = x->e.blk->nrows, m = x->a.blk->nrows;
@@ -1931,11 +1912,17 @@ static dop *diff_rows(pool *p, const cmpctx *x, size_t *nops)
 				ops[k++] = (dop){'+', 0, pre + j++};
 			}
 		}
-	} else {
-		for (size_t i = 0; i < mn; i++)
-			ops[k++] = (dop){'-', pre + i, 0};
-		for (size_t j = 0; j < mm; j++)
-			ops[k++] = (dop){'+', 0, pre + j};
+	} else { /* row by row: each changed row as a -/+ pair */
+		for (size_t i = 0; i < mn || i < mm; i++) {
+			if (i < mn && i < mm && rows_equal(x, pre + i, pre + i)) {
+				ops[k++] = (dop){' ', pre + i, pre + i};
+				continue;
+			}
+			if (i < mn)
+				ops[k++] = (dop){'-', pre + i, 0};
+			if (i < mm)
+				ops[k++] = (dop){'+', 0, pre + i};
+		}
 	}
 	for (size_t i = 0; i < suf; i++)
 		ops[k++] = (dop){' ', n - suf + i, m - suf + i};
@@ -1951,8 +1938,12 @@ static void diff_line(sbuf *out, char kind, const char *text)
 /* The rows of the diff, with DIFF_CONTEXT unchanged rows around changes. */
 static void print_row_diff(sbuf *out, const cmpctx *x, const dop *ops, size_t nops)
 {
-	size_t last_shown = SIZE_MAX;
+	size_t last_shown = SIZE_MAX, lines = 0;
 	for (size_t k = 0; k < nops; k++) {
+		if (lines == MAX_DIFF_LINES) {
+			sb_printf(out, "      ... (the diff is cut after %d lines)\n", MAX_DIFF_LINES);
+			return;
+		}
 		bool show = ops[k].kind != ' ';
 		for (size_t d = 1; !show && d <= DIFF_CONTEXT; d++)
 			show = (k >= d && ops[k - d].kind != ' ') || (k + d < nops && ops[k + d].kind != ' ');
@@ -1961,6 +1952,7 @@ static void print_row_diff(sbuf *out, const cmpctx *x, const dop *ops, size_t no
 		if (k > 0 && last_shown != k - 1)
 			sb_adds(out, "      ...\n");
 		last_shown = k;
+		lines++;
 		if (ops[k].kind == '-')
 			diff_line(out, '-', x->e.text[x->e.order[ops[k].ei]]);
 		else
@@ -2160,9 +2152,6 @@ static bool run_case(kqlite_db *db, const kfile *f, const record *r, bool pin_no
 		if (kqlite_errspan(db, &sp) == KQLITE_OK)
 			got.has_pos = true, got.line = sp.line, got.col = sp.column;
 		ok = compare(&p, r, tol, &got, &diff);
-	} else if (!engine_linked()) {
-		outcome got = {.is_error = true, .msg = "not supported yet: running queries (kqlite_run is not in the library)"};
-		ok = compare(&p, r, tol, &got, &diff);
 	} else {
 		for (size_t b = 0; b < o->nbatch && ok; b++) {
 			kqlite_run_options ro = KQLITE_RUN_OPTIONS_INIT;
@@ -2190,7 +2179,7 @@ static bool run_case(kqlite_db *db, const kfile *f, const record *r, bool pin_no
 	if (!ok) {
 		sbuf rep = {0};
 		sb_printf(&rep, "%s:%u: FAILED", f->path, r->line);
-		if (o->nbatch > 1 && st && engine_linked())
+		if (o->nbatch > 1 && st)
 			sb_printf(&rep, failed_batch ? " (batch rows %zu)" : " (batch rows: the default)", failed_batch);
 		sb_addc(&rep, '\n');
 		print_query(&rep, r->query, r->qlen);
@@ -2201,6 +2190,7 @@ static bool run_case(kqlite_db *db, const kfile *f, const record *r, bool pin_no
 		sb_free(&rep);
 	} else if (o->verbose) {
 		printf("%s:%u: ok\n", f->path, r->line);
+		fflush(stdout); /* the last ok line stays visible if a later case crashes */
 	}
 	sb_free(&diff);
 	pool_free(&p);

@@ -314,9 +314,10 @@ static bool expand_aggregate(binder *b, const fn_def *f, const ast *call, bschem
 	const char *canon = f->canonical;
 	bool argmax = !strcmp(canon, "arg_max") || !strcmp(canon, "arg_min");
 	bool pcts = !strncmp(canon, "percentiles", 11);
+	uint32_t first_pct = !strcmp(canon, "percentilesw") ? 2 : 1; /* after the value (and weight) */
 	for (uint32_t i = 0; i < call->nkids; i++) {
 		const ast *a = call->kids[i];
-		if (pcts && i >= 1) {
+		if (pcts && i >= first_pct) {
 			uint32_t len;
 			const fn_def *p = fn_lookup("percentile", 10);
 			ast fake = *call;

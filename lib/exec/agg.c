@@ -14,9 +14,9 @@
  *   min/max/make_list; take_any(x) prefers a non-empty string.
  * - sum of int/long wraps (two's complement), never traps; of real is a
  *   plain double sum; of dynamic (the binder types it dynamic) a long
- *   while every value is a long, else a real (non-numbers skipped). avg keeps an exact 128-bit sum of integer ticks and
- *   values; avg of int/long is real, of datetime/timespan truncates the
- *   mean toward zero.
+ *   while every value is a long, else a real (non-numbers skipped). avg keeps an exact 128-bit sum
+ * of integer ticks and values; avg of int/long is real, of datetime/timespan truncates the mean
+ * toward zero.
  * - min/max compare numbers, bool (false < true), datetime, timespan,
  *   guid (bytes) and strings (ordinal, by UTF-8 bytes); a NaN loses to
  *   any other real. Ties keep the first value seen (arg_min/arg_max keep
@@ -55,8 +55,10 @@ bool agg_charge(xquery *q, size_t bytes)
 	q->memory += bytes;
 	if (q->max_memory && q->memory > q->max_memory) {
 		if (!q->d->code)
-			diag_set_nospan(q->d, KQLITE_LIMIT,
-			                "the query needs more than --max-memory (%zu bytes) to summarize", q->max_memory);
+			diag_set_nospan(
+			    q->d, KQLITE_LIMIT,
+			    "the query needs more than --max-memory (%zu bytes) to summarize",
+			    q->max_memory);
 		return false;
 	}
 	return true;
@@ -277,8 +279,8 @@ static const char *tname(uint8_t t)
 	return kqlite_type_name((kqlite_type)t);
 }
 
-bool agg_prepare_common(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+bool agg_prepare_common(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	const aggdef *ad = AGGDEF(a);
 	const char *name = ad->x.name;
@@ -298,26 +300,32 @@ bool agg_prepare_common(xquery *q, xagg *a, const uint8_t *types, const vec *con
 	cfg->max = AGG_MAX_ELEMENTS;
 	if (ad->pred >= 0) {
 		if ((uint32_t)ad->pred >= nargs)
-			return agg_fail(d, off, len, "%s() needs a predicate as argument %d", name, ad->pred + 1);
+			return agg_fail(d, off, len, "%s() needs a predicate as argument %d", name,
+			                ad->pred + 1);
 		uint8_t t = a->argtype[ad->pred];
 		if (t != KQLITE_TYPE_BOOL && t != KQLITE_TYPE_DYNAMIC && t != KQLITE_TYPE_NULL)
-			return agg_fail(d, off, len, "argument %d of %s() (the predicate) must be a bool, not %s",
-			                ad->pred + 1, name, tname(t));
+			return agg_fail(
+			    d, off, len,
+			    "argument %d of %s() (the predicate) must be a bool, not %s",
+			    ad->pred + 1, name, tname(t));
 		cfg->pred = ad->pred;
 	}
 	if (ad->max_arg >= 0 && (uint32_t)ad->max_arg < nargs) {
 		const vec *c = consts ? consts[ad->max_arg] : NULL;
 		if (!c)
-			return agg_fail(d, off, len, "argument %d of %s() (the maximum size) must be a constant",
+			return agg_fail(d, off, len,
+			                "argument %d of %s() (the maximum size) must be a constant",
 			                ad->max_arg + 1, name);
 		if (type_phys(c->type) != PH_I64 || c->type == KQLITE_TYPE_DATETIME ||
 		    c->type == KQLITE_TYPE_TIMESPAN || v_null(c, 0))
-			return agg_fail(d, off, len, "argument %d of %s() (the maximum size) must be an integer",
+			return agg_fail(d, off, len,
+			                "argument %d of %s() (the maximum size) must be an integer",
 			                ad->max_arg + 1, name);
 		int64_t m = v_i64(c, 0);
 		if (m < 1)
-			return agg_fail(d, off, len, "the maximum size of %s() must be at least 1, not %lld", name,
-			                (long long)m);
+			return agg_fail(d, off, len,
+			                "the maximum size of %s() must be at least 1, not %lld",
+			                name, (long long)m);
 		cfg->max = m > AGG_MAX_ELEMENTS ? AGG_MAX_ELEMENTS : m;
 	}
 	a->state = cfg;
@@ -336,8 +344,8 @@ static bool same_form(const xagg *a, uint32_t j, uint32_t argj, diag *d, uint32_
 	uint8_t r = a->rtype[j], t = a->argtype[argj];
 	if (r == KQLITE_TYPE_NULL || t == KQLITE_TYPE_NULL || type_phys(r) == type_phys(t))
 		return true;
-	return agg_fail(d, off, len, "%s(): output %u is %s but its argument is %s", a->def->name, j + 1,
-	                tname(r), tname(t));
+	return agg_fail(d, off, len, "%s(): output %u is %s but its argument is %s", a->def->name,
+	                j + 1, tname(r), tname(t));
 }
 
 static bool is_numeric_out(uint8_t t)
@@ -352,18 +360,19 @@ typedef struct {
 	int64_t n;
 } st_count;
 
-static bool count_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                          diag *d, uint32_t off, uint32_t len)
+static bool count_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                          uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (a->nout != 1 || !is_numeric_out(a->rtype[0]))
-		return agg_fail(d, off, len, "%s() gives one number, not %s", a->def->name, tname(a->rtype[0]));
+		return agg_fail(d, off, len, "%s() gives one number, not %s", a->def->name,
+		                tname(a->rtype[0]));
 	return true;
 }
 
-static bool count_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                         const uint32_t *sel, uint32_t n)
+static bool count_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                         uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)cx;
 	(void)nargs;
@@ -396,18 +405,20 @@ typedef struct {
 	bool real; /* a dynamic result: a real was added */
 } st_sum;
 
-static bool sum_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+static bool sum_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	uint8_t t = nargs ? types[0] : KQLITE_TYPE_NULL;
 	if (nargs < 1 || (!is_numeric_out(t) && t != KQLITE_TYPE_DYNAMIC && t != KQLITE_TYPE_NULL))
-		return agg_fail(d, off, len, "%s() needs a number, a datetime or a timespan, not %s", a->def->name,
-		                tname(t));
+		return agg_fail(d, off, len,
+		                "%s() needs a number, a datetime or a timespan, not %s",
+		                a->def->name, tname(t));
 	bool dyn_sum = a->rtype[0] == KQLITE_TYPE_DYNAMIC && !strncmp(a->def->name, "sum", 3);
 	if (a->nout != 1 || (!is_numeric_out(a->rtype[0]) && !dyn_sum))
-		return agg_fail(d, off, len, "%s() cannot give %s", a->def->name, tname(a->rtype[0]));
+		return agg_fail(d, off, len, "%s() cannot give %s", a->def->name,
+		                tname(a->rtype[0]));
 	return true;
 }
 
@@ -426,8 +437,8 @@ static void sum_dyn(st_sum *s, const vec *x, uint32_t i)
 	}
 }
 
-static bool sum_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                       const uint32_t *sel, uint32_t n)
+static bool sum_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                       uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)cx;
 	(void)nargs;
@@ -545,8 +556,8 @@ static int64_t mean_i(const st_avg *s)
 }
 #endif
 
-static bool avg_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                       const uint32_t *sel, uint32_t n)
+static bool avg_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                       uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)cx;
 	(void)nargs;
@@ -705,16 +716,18 @@ static int cell_push(column *out, const cell *c)
 
 /* ---- min, max, minif, maxif ------------------------------------------------ */
 
-static bool minmax_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                           diag *d, uint32_t off, uint32_t len)
+static bool minmax_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                           uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (nargs < 1 || a->nout != 1)
 		return agg_fail(d, off, len, "%s() takes a value and gives one", a->def->name);
 	if (types[0] == KQLITE_TYPE_DYNAMIC)
-		return agg_fail(d, off, len, "%s() cannot compare dynamic values; convert them first (tolong(), "
-		                "tostring()...)", a->def->name);
+		return agg_fail(d, off, len,
+		                "%s() cannot compare dynamic values; convert them first (tolong(), "
+		                "tostring()...)",
+		                a->def->name);
 	return same_form(a, 0, 0, d, off, len);
 }
 
@@ -775,18 +788,21 @@ static bool row_take(xquery *q, const xagg *a, st_row *s, const vec *args, uint3
 	return true;
 }
 
-static bool row_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+static bool row_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	uint32_t nval = agg_cfg(a)->pred >= 0 ? nargs - 1 : nargs;
 	if (nval < 1 || a->nout != nval)
-		return agg_fail(d, off, len, "%s() gives one output for each of its %u arguments, not %u",
+		return agg_fail(d, off, len,
+		                "%s() gives one output for each of its %u arguments, not %u",
 		                a->def->name, nval, a->nout);
 	if (!strncmp(a->def->name, "arg_", 4) && types[0] == KQLITE_TYPE_DYNAMIC)
-		return agg_fail(d, off, len, "%s() cannot compare dynamic values; convert them first (tolong(), "
-		                "tostring()...)", a->def->name);
+		return agg_fail(d, off, len,
+		                "%s() cannot compare dynamic values; convert them first (tolong(), "
+		                "tostring()...)",
+		                a->def->name);
 	for (uint32_t j = 0; j < a->nout; j++)
 		if (!same_form(a, j, j, d, off, len))
 			return false;
@@ -804,7 +820,8 @@ static bool argmax_update(xctx *cx, xagg *a, char *base, const uint32_t *groups,
 		if (v_null(k0, i))
 			continue;
 		st_row *s = STATE(st_row, i_k);
-		if ((!s->first.set || cell_beaten(k0, i, &s->first, max)) && !row_take(cx->q, a, s, args, i))
+		if ((!s->first.set || cell_beaten(k0, i, &s->first, max)) &&
+		    !row_take(cx->q, a, s, args, i))
 			return false;
 	}
 	return true;
@@ -860,18 +877,19 @@ typedef struct {
 	int64_t n;
 } st_list;
 
-static bool list_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                         diag *d, uint32_t off, uint32_t len)
+static bool list_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                         uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (nargs < 1 || a->nout != 1 || a->rtype[0] != KQLITE_TYPE_DYNAMIC)
-		return agg_fail(d, off, len, "%s() takes a value and gives one dynamic array", a->def->name);
+		return agg_fail(d, off, len, "%s() takes a value and gives one dynamic array",
+		                a->def->name);
 	return true;
 }
 
-static bool list_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                        const uint32_t *sel, uint32_t n)
+static bool list_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                        uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)nargs;
 	const vec *x = &args[0], *p = PRED(a, args);
@@ -936,8 +954,8 @@ typedef struct {
 	uint64_t v;
 } st_bits;
 
-static bool bits_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                         diag *d, uint32_t off, uint32_t len)
+static bool bits_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                         uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
@@ -948,8 +966,8 @@ static bool bits_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *co
 	return true;
 }
 
-static bool bits_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                        const uint32_t *sel, uint32_t n)
+static bool bits_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                        uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)cx;
 	(void)nargs;
@@ -978,43 +996,62 @@ static bool bits_finish(xquery *q, xagg *a, char *state, column *out, uint32_t n
 	(void)a;
 	(void)nout;
 	st_bits *s = (st_bits *)state;
-	return agg_pushed(q, s->set ? agg_push_i64(&out[0], (int64_t)s->v) : col_push_null(&out[0]));
+	return agg_pushed(q,
+	                  s->set ? agg_push_i64(&out[0], (int64_t)s->v) : col_push_null(&out[0]));
 }
 
 /* ---- The registry -------------------------------------------------------- */
 
-#define DEF(nm, st, prep, upd, fin, des, pred, max, fl) \
-	{{nm, sizeof(st), prep, upd, fin, des}, pred, max, fl}
+#define DEF(nm, st, prep, upd, fin, des, pred, max, fl)                                            \
+	{                                                                                          \
+		{nm, sizeof(st), prep, upd, fin, des}, pred, max, fl                               \
+	}
 
 static const aggdef agg_defs[] = {
-	DEF("count", st_count, count_prepare, count_update, count_finish, NULL, -1, -1, 0),
-	DEF("countif", st_count, count_prepare, count_update, count_finish, NULL, 0, -1, 0),
-	DEF("sum", st_sum, sum_prepare, sum_update, sum_finish, NULL, -1, -1, 0),
-	DEF("sumif", st_sum, sum_prepare, sum_update, sum_finish, NULL, 1, -1, 0),
-	DEF("avg", st_avg, sum_prepare, avg_update, avg_finish, NULL, -1, -1, 0),
-	DEF("avgif", st_avg, sum_prepare, avg_update, avg_finish, NULL, 1, -1, 0),
-	DEF("min", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, -1, -1, 0),
-	DEF("max", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, -1, -1, AF_MAX),
-	DEF("minif", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, 1, -1, 0),
-	DEF("maxif", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, 1, -1, AF_MAX),
-	DEF("arg_min", st_row, row_prepare, argmax_update, row_finish, row_destroy, -1, -1, 0),
-	DEF("arg_max", st_row, row_prepare, argmax_update, row_finish, row_destroy, -1, -1, AF_MAX),
-	DEF("take_any", st_row, row_prepare, takeany_update, row_finish, row_destroy, -1, -1, 0),
-	DEF("take_anyif", st_row, row_prepare, takeany_update, row_finish, row_destroy, 1, -1, 0),
-	DEF("make_list", st_list, list_prepare, list_update, list_finish, list_destroy, -1, 1, 0),
-	DEF("make_list_if", st_list, list_prepare, list_update, list_finish, list_destroy, 1, 2, 0),
-	DEF("make_list_with_nulls", st_list, list_prepare, list_update, list_finish, list_destroy, -1, -1,
-	    AF_WITH_NULLS),
-	DEF("binary_all_and", st_bits, bits_prepare, bits_update, bits_finish, NULL, -1, -1, 0),
-	DEF("binary_all_or", st_bits, bits_prepare, bits_update, bits_finish, NULL, -1, -1, 0),
-	DEF("binary_all_xor", st_bits, bits_prepare, bits_update, bits_finish, NULL, -1, -1, 0),
+    DEF("count", st_count, count_prepare, count_update, count_finish, NULL, -1, -1, 0),
+    DEF("countif", st_count, count_prepare, count_update, count_finish, NULL, 0, -1, 0),
+    DEF("sum", st_sum, sum_prepare, sum_update, sum_finish, NULL, -1, -1, 0),
+    DEF("sumif", st_sum, sum_prepare, sum_update, sum_finish, NULL, 1, -1, 0),
+    DEF("avg", st_avg, sum_prepare, avg_update, avg_finish, NULL, -1, -1, 0),
+    DEF("avgif", st_avg, sum_prepare, avg_update, avg_finish, NULL, 1, -1, 0),
+    DEF("min", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, -1, -1, 0),
+    DEF("max", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, -1, -1, AF_MAX),
+    DEF("minif", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, 1, -1, 0),
+    DEF("maxif", cell, minmax_prepare, minmax_update, minmax_finish, cell_destroy, 1, -1, AF_MAX),
+    DEF("arg_min", st_row, row_prepare, argmax_update, row_finish, row_destroy, -1, -1, 0),
+    DEF("arg_max", st_row, row_prepare, argmax_update, row_finish, row_destroy, -1, -1, AF_MAX),
+    DEF("take_any", st_row, row_prepare, takeany_update, row_finish, row_destroy, -1, -1, 0),
+    DEF("take_anyif", st_row, row_prepare, takeany_update, row_finish, row_destroy, 1, -1, 0),
+    DEF("make_list", st_list, list_prepare, list_update, list_finish, list_destroy, -1, 1, 0),
+    DEF("make_list_if", st_list, list_prepare, list_update, list_finish, list_destroy, 1, 2, 0),
+    DEF("make_list_with_nulls", st_list, list_prepare, list_update, list_finish, list_destroy, -1,
+        -1, AF_WITH_NULLS),
+    DEF("binary_all_and", st_bits, bits_prepare, bits_update, bits_finish, NULL, -1, -1, 0),
+    DEF("binary_all_or", st_bits, bits_prepare, bits_update, bits_finish, NULL, -1, -1, 0),
+    DEF("binary_all_xor", st_bits, bits_prepare, bits_update, bits_finish, NULL, -1, -1, 0),
 };
 
 static const aggdef *const stats_defs[] = {
-	&agg_dcount,       &agg_dcountif,   &agg_count_distinct, &agg_count_distinctif, &agg_make_set,
-	&agg_make_set_if,  &agg_make_bag,   &agg_make_bag_if,    &agg_stdev,            &agg_stdevif,
-	&agg_stdevp,       &agg_variance,   &agg_varianceif,     &agg_variancep,        &agg_percentile,
-	&agg_percentiles,  &agg_percentiles_array, &agg_percentilew, &agg_percentilesw, &agg_percentilesw_array,
+    &agg_dcount,
+    &agg_dcountif,
+    &agg_count_distinct,
+    &agg_count_distinctif,
+    &agg_make_set,
+    &agg_make_set_if,
+    &agg_make_bag,
+    &agg_make_bag_if,
+    &agg_stdev,
+    &agg_stdevif,
+    &agg_stdevp,
+    &agg_variance,
+    &agg_varianceif,
+    &agg_variancep,
+    &agg_percentile,
+    &agg_percentiles,
+    &agg_percentiles_array,
+    &agg_percentilew,
+    &agg_percentilesw,
+    &agg_percentilesw_array,
 };
 
 const xagg_def *xagg_lookup(const char *name)

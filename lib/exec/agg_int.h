@@ -13,8 +13,8 @@
  * a->def points at the whole (see AGG()). */
 typedef struct aggdef {
 	xagg_def x;
-	int8_t pred;     /* the index of the predicate argument (-1: none) */
-	int8_t max_arg;  /* the index of the optional constant size limit (-1: none) */
+	int8_t pred;    /* the index of the predicate argument (-1: none) */
+	int8_t max_arg; /* the index of the optional constant size limit (-1: none) */
 	uint8_t flags;
 } aggdef;
 
@@ -31,24 +31,28 @@ enum {
 
 /* The configuration prepare leaves in a->state (in the query arena). */
 typedef struct aggcfg {
-	int pred;       /* index of the predicate argument, or -1 */
-	int64_t max;    /* element limit of make_list/make_set/make_bag */
-	uint32_t npct;  /* percentiles: how many, and the percentages */
+	int pred;      /* index of the predicate argument, or -1 */
+	int64_t max;   /* element limit of make_list/make_set/make_bag */
+	uint32_t npct; /* percentiles: how many, and the percentages */
 	double *pct;
 } aggcfg;
 
 #define AGG_MAX_ELEMENTS INT64_C(1048576) /* make_list/make_set: Kusto's default and maximum */
 
 /* Sets a prepare-time error with the call's span; returns false. */
-bool agg_fail(diag *d, uint32_t off, uint32_t len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+bool agg_fail(diag *d, uint32_t off, uint32_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The common prepare: keeps nargs and the argument types in a, checks
  * the output count, finds the predicate and the size limit (a constant
  * integer), fills a->state. */
-bool agg_prepare_common(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len);
+bool agg_prepare_common(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len);
 
-static inline const aggcfg *agg_cfg(const xagg *a) { return (const aggcfg *)a->state; }
+static inline const aggcfg *agg_cfg(const xagg *a)
+{
+	return (const aggcfg *)a->state;
+}
 
 /* The predicate of an _if variant at row i: only a non-null true counts
  * (bool, or a dynamic true). */
@@ -94,9 +98,9 @@ int agg_push_f64(column *c, double v);
 bool agg_pushed(xquery *q, int rc);
 
 /* The definitions in agg_stats.c. */
-extern const aggdef agg_dcount, agg_dcountif, agg_count_distinct, agg_count_distinctif, agg_make_set,
-	agg_make_set_if, agg_make_bag, agg_make_bag_if, agg_stdev, agg_stdevif, agg_stdevp, agg_variance,
-	agg_varianceif, agg_variancep, agg_percentile, agg_percentiles, agg_percentiles_array,
-	agg_percentilew, agg_percentilesw, agg_percentilesw_array;
+extern const aggdef agg_dcount, agg_dcountif, agg_count_distinct, agg_count_distinctif,
+    agg_make_set, agg_make_set_if, agg_make_bag, agg_make_bag_if, agg_stdev, agg_stdevif,
+    agg_stdevp, agg_variance, agg_varianceif, agg_variancep, agg_percentile, agg_percentiles,
+    agg_percentiles_array, agg_percentilew, agg_percentilesw, agg_percentilesw_array;
 
 #endif

@@ -111,7 +111,8 @@ static bool vset_add(xquery *q, vset *s, const void *key, size_t len, bool *adde
 		if ((s->slots[at] ^ h) >> 32)
 			continue;
 		const vent *e = &s->ents[(uint32_t)s->slots[at] - 1];
-		if (e->hash == h && e->len == len && (!len || !memcmp(s->bytes.s + e->off, key, len)))
+		if (e->hash == h && e->len == len &&
+		    (!len || !memcmp(s->bytes.s + e->off, key, len)))
 			return true;
 	}
 	if (s->n >= UINT32_MAX - 1)
@@ -236,8 +237,8 @@ static void set_destroy(xagg *a, char *state)
 	vset_free(((st_set *)state)->set);
 }
 
-static bool dcount_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                           diag *d, uint32_t off, uint32_t len)
+static bool dcount_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                           uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
@@ -248,8 +249,11 @@ static bool dcount_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *
 	if (nargs > nval) { /* the accuracy level */
 		const vec *c = consts ? consts[nval] : NULL;
 		if (!c || type_phys(c->type) != PH_I64 || c->type == KQLITE_TYPE_DATETIME ||
-		    c->type == KQLITE_TYPE_TIMESPAN || v_null(c, 0) || v_i64(c, 0) < 0 || v_i64(c, 0) > 4)
-			return agg_fail(d, off, len, "the accuracy of %s() must be a constant from 0 to 4", name);
+		    c->type == KQLITE_TYPE_TIMESPAN || v_null(c, 0) || v_i64(c, 0) < 0 ||
+		    v_i64(c, 0) > 4)
+			return agg_fail(d, off, len,
+			                "the accuracy of %s() must be a constant from 0 to 4",
+			                name);
 	}
 	return true;
 }
@@ -284,17 +288,18 @@ static bool dcount_finish(xquery *q, xagg *a, char *state, column *out, uint32_t
 
 /* ---- make_set, make_set_if --------------------------------------------- */
 
-static bool dyn_out_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                            diag *d, uint32_t off, uint32_t len)
+static bool dyn_out_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                            uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	if (nargs < 1 || a->nout != 1 || a->rtype[0] != KQLITE_TYPE_DYNAMIC)
-		return agg_fail(d, off, len, "%s() takes a value and gives one dynamic value", a->def->name);
+		return agg_fail(d, off, len, "%s() takes a value and gives one dynamic value",
+		                a->def->name);
 	if (!strncmp(a->def->name, "make_bag", 8) && types[0] != KQLITE_TYPE_DYNAMIC &&
 	    types[0] != KQLITE_TYPE_NULL)
-		return agg_fail(d, off, len, "%s() needs a dynamic property bag, not %s", a->def->name,
-		                tname(types[0]));
+		return agg_fail(d, off, len, "%s() needs a dynamic property bag, not %s",
+		                a->def->name, tname(types[0]));
 	return true;
 }
 
@@ -306,11 +311,14 @@ static bool set_add_row(xquery *q, st_set *s, const vec *x, uint32_t i, int64_t 
 	if (x->type == KQLITE_TYPE_DYNAMIC) {
 		kstr d = v_str(x, i);
 		dyn_iter it;
-		if (dyn_tag((const uint8_t *)d.p, d.n) == DYN_ARRAY && dyn_iter_init(&it, (const uint8_t *)d.p, d.n)) {
+		if (dyn_tag((const uint8_t *)d.p, d.n) == DYN_ARRAY &&
+		    dyn_iter_init(&it, (const uint8_t *)d.p, d.n)) {
 			const uint8_t *e;
 			size_t elen;
-			while ((int64_t)s->set->n < max && dyn_iter_next(&it, NULL, NULL, &e, &elen))
-				if (dyn_tag(e, elen) != DYN_NULL && !vset_add(q, s->set, e, elen, &added))
+			while ((int64_t)s->set->n < max &&
+			       dyn_iter_next(&it, NULL, NULL, &e, &elen))
+				if (dyn_tag(e, elen) != DYN_NULL &&
+				    !vset_add(q, s->set, e, elen, &added))
 					return false;
 			return true;
 		}
@@ -321,8 +329,8 @@ static bool set_add_row(xquery *q, st_set *s, const vec *x, uint32_t i, int64_t 
 	return vset_add(q, s->set, k, len, &added);
 }
 
-static bool set_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                       const uint32_t *sel, uint32_t n)
+static bool set_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                       uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)nargs;
 	const vec *x = &args[0], *p = PRED(a, args);
@@ -365,8 +373,8 @@ static bool set_finish(xquery *q, xagg *a, char *state, column *out, uint32_t no
 
 /* ---- make_bag, make_bag_if ---------------------------------------------- */
 
-static bool bag_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                       const uint32_t *sel, uint32_t n)
+static bool bag_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                       uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)nargs;
 	const vec *x = &args[0], *p = PRED(a, args);
@@ -379,7 +387,8 @@ static bool bag_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, co
 			continue;
 		kstr d = v_str(x, i);
 		dyn_iter it;
-		if (dyn_tag((const uint8_t *)d.p, d.n) != DYN_OBJECT || !dyn_iter_init(&it, (const uint8_t *)d.p, d.n))
+		if (dyn_tag((const uint8_t *)d.p, d.n) != DYN_OBJECT ||
+		    !dyn_iter_init(&it, (const uint8_t *)d.p, d.n))
 			continue;
 		st_set *s = STATE(st_set, i_k);
 		if (!vset_get(cx->q, &s->set))
@@ -437,14 +446,14 @@ typedef struct {
 	double mean, m2;
 } st_var;
 
-static bool var_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+static bool var_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
 	int ph = nargs ? type_phys(types[0]) : PH_NONE;
-	if (nargs < 1 || (ph != PH_I64 && ph != PH_F64 && ph != PH_BOOL && types[0] != KQLITE_TYPE_DYNAMIC &&
-	                  types[0] != KQLITE_TYPE_NULL))
+	if (nargs < 1 || (ph != PH_I64 && ph != PH_F64 && ph != PH_BOOL &&
+	                  types[0] != KQLITE_TYPE_DYNAMIC && types[0] != KQLITE_TYPE_NULL))
 		return agg_fail(d, off, len, "%s() needs a number, not %s", a->def->name,
 		                tname(nargs ? types[0] : KQLITE_TYPE_NULL));
 	if (a->nout != 1 || (type_phys(a->rtype[0]) != PH_F64 && type_phys(a->rtype[0]) != PH_I64))
@@ -452,8 +461,8 @@ static bool var_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *con
 	return true;
 }
 
-static bool var_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                       const uint32_t *sel, uint32_t n)
+static bool var_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                       uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)cx;
 	(void)nargs;
@@ -502,7 +511,8 @@ typedef struct {
 static bool pct_add(aggcfg *cfg, double p, const char *name, diag *d, uint32_t off, uint32_t len)
 {
 	if (isnan(p) || p < 0 || p > 100)
-		return agg_fail(d, off, len, "the percentiles of %s() must be from 0 to 100, not %g", name, p);
+		return agg_fail(d, off, len,
+		                "the percentiles of %s() must be from 0 to 100, not %g", name, p);
 	cfg->pct[cfg->npct++] = p;
 	return true;
 }
@@ -514,13 +524,14 @@ static bool is_integer_type(uint8_t t)
 
 /* The percentages from argument first on: constants, or (the _array
  * forms) one dynamic array of them. */
-static bool pct_list(xquery *q, xagg *a, const vec *const *consts, uint32_t nargs, uint32_t first, diag *d,
-                     uint32_t off, uint32_t len)
+static bool pct_list(xquery *q, xagg *a, const vec *const *consts, uint32_t nargs, uint32_t first,
+                     diag *d, uint32_t off, uint32_t len)
 {
 	const char *name = a->def->name;
 	aggcfg *cfg = (aggcfg *)a->state;
 	const vec *c1 = consts ? consts[first] : NULL;
-	bool one_array = (AGGDEF(a)->flags & AF_ARRAY) && nargs == first + 1 && c1 && c1->type == KQLITE_TYPE_DYNAMIC;
+	bool one_array = (AGGDEF(a)->flags & AF_ARRAY) && nargs == first + 1 && c1 &&
+	                 c1->type == KQLITE_TYPE_DYNAMIC;
 	size_t most = nargs - first;
 	if (one_array) {
 		kstr s = v_str(c1, 0);
@@ -535,10 +546,13 @@ static bool pct_list(xquery *q, xagg *a, const vec *const *consts, uint32_t narg
 		for (uint32_t k = first; k < nargs; k++) {
 			const vec *c = consts ? consts[k] : NULL;
 			int cph = c ? type_phys(c->type) : PH_NONE;
-			if (!c || (cph != PH_I64 && cph != PH_F64) || c->type == KQLITE_TYPE_DATETIME ||
-			    c->type == KQLITE_TYPE_TIMESPAN || v_null(c, 0))
-				return agg_fail(d, off, len, "argument %u of %s() (a percentile) must be a constant number",
-				                k + 1, name);
+			if (!c || (cph != PH_I64 && cph != PH_F64) ||
+			    c->type == KQLITE_TYPE_DATETIME || c->type == KQLITE_TYPE_TIMESPAN ||
+			    v_null(c, 0))
+				return agg_fail(
+				    d, off, len,
+				    "argument %u of %s() (a percentile) must be a constant number",
+				    k + 1, name);
 			if (!pct_add(cfg, v_num(c, 0), name, d, off, len))
 				return false;
 		}
@@ -548,24 +562,27 @@ static bool pct_list(xquery *q, xagg *a, const vec *const *consts, uint32_t narg
 	dyn_iter it;
 	const uint8_t *e;
 	size_t elen;
-	if (dyn_tag((const uint8_t *)s.p, s.n) != DYN_ARRAY || !dyn_iter_init(&it, (const uint8_t *)s.p, s.n) ||
-	    most == 0)
-		return agg_fail(d, off, len, "the percentiles of %s() must be numbers or an array of them", name);
+	if (dyn_tag((const uint8_t *)s.p, s.n) != DYN_ARRAY ||
+	    !dyn_iter_init(&it, (const uint8_t *)s.p, s.n) || most == 0)
+		return agg_fail(d, off, len,
+		                "the percentiles of %s() must be numbers or an array of them",
+		                name);
 	while (dyn_iter_next(&it, NULL, NULL, &e, &elen)) {
 		int64_t l;
 		double f;
 		if (dyn_get_long(e, elen, &l))
 			f = (double)l;
 		else if (!dyn_get_real(e, elen, &f))
-			return agg_fail(d, off, len, "the percentiles of %s() must be numbers", name);
+			return agg_fail(d, off, len, "the percentiles of %s() must be numbers",
+			                name);
 		if (!pct_add(cfg, f, name, d, off, len))
 			return false;
 	}
 	return true;
 }
 
-static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	if (!agg_prepare_common(q, a, types, consts, nargs, d, off, len))
 		return false;
@@ -573,15 +590,18 @@ static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *con
 	bool arr = AGGDEF(a)->flags & AF_ARRAY, weighted = AGGDEF(a)->flags & AF_WEIGHT;
 	uint32_t first = weighted ? 2 : 1;
 	if (nargs <= first)
-		return agg_fail(d, off, len, "%s() takes a value%s and at least one percentile", name,
-		                weighted ? ", a weight" : "");
+		return agg_fail(d, off, len, "%s() takes a value%s and at least one percentile",
+		                name, weighted ? ", a weight" : "");
 	int ph = type_phys(types[0]);
 	if (ph != PH_I64 && ph != PH_F64 && types[0] != KQLITE_TYPE_NULL)
-		return agg_fail(d, off, len, "%s() needs numbers, datetimes or timespans, not %s%s", name,
-		                tname(types[0]),
-		                types[0] == KQLITE_TYPE_DYNAMIC ? "; convert them first (toreal(), tolong())" : "");
+		return agg_fail(d, off, len, "%s() needs numbers, datetimes or timespans, not %s%s",
+		                name, tname(types[0]),
+		                types[0] == KQLITE_TYPE_DYNAMIC
+		                    ? "; convert them first (toreal(), tolong())"
+		                    : "");
 	if (weighted && !is_integer_type(types[1]) && types[1] != KQLITE_TYPE_NULL)
-		return agg_fail(d, off, len, "the weight of %s() must be an integer, not %s", name, tname(types[1]));
+		return agg_fail(d, off, len, "the weight of %s() must be an integer, not %s", name,
+		                tname(types[1]));
 	if (!pct_list(q, a, consts, nargs, first, d, off, len))
 		return false;
 	const aggcfg *cfg = agg_cfg(a);
@@ -591,12 +611,14 @@ static bool pct_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *con
 		return true;
 	}
 	if (a->nout != cfg->npct)
-		return agg_fail(d, off, len, "%s() gives one output for each of its %u percentiles, not %u", name,
-		                cfg->npct, a->nout);
+		return agg_fail(d, off, len,
+		                "%s() gives one output for each of its %u percentiles, not %u",
+		                name, cfg->npct, a->nout);
 	for (uint32_t j = 0; j < a->nout; j++) {
 		int rph = type_phys(a->rtype[j]);
 		if (rph != PH_I64 && rph != PH_F64 && a->rtype[j] != KQLITE_TYPE_NULL)
-			return agg_fail(d, off, len, "%s() cannot give %s", name, tname(a->rtype[j]));
+			return agg_fail(d, off, len, "%s() cannot give %s", name,
+			                tname(a->rtype[j]));
 	}
 	return true;
 }
@@ -606,8 +628,8 @@ static size_t pct_esize(const xagg *a)
 	return (AGGDEF(a)->flags & AF_WEIGHT) ? 16 : 8;
 }
 
-static bool pct_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args, uint32_t nargs,
-                       const uint32_t *sel, uint32_t n)
+static bool pct_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
+                       uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)nargs;
 	const vec *x = &args[0], *w = (AGGDEF(a)->flags & AF_WEIGHT) ? &args[1] : NULL;
@@ -730,7 +752,8 @@ static bool pct_finish(xquery *q, xagg *a, char *state, column *out, uint32_t no
 				agg_dyn_i64(&b, a->argtype[0], iv);
 			else
 				dynb_real(&b, fv);
-		} else if (!agg_pushed(q, ints ? agg_push_i64(&out[j], iv) : agg_push_f64(&out[j], fv))) {
+		} else if (!agg_pushed(q, ints ? agg_push_i64(&out[j], iv)
+		                               : agg_push_f64(&out[j], fv))) {
 			return false;
 		}
 	}
@@ -748,38 +771,48 @@ static void pct_destroy(xagg *a, char *state)
 
 /* ---- Definitions (registered in agg.c) ---------------------------------- */
 
-#define DEF(nm, st, prep, upd, fin, des, pred, max, fl) \
-	{{nm, sizeof(st), prep, upd, fin, des}, pred, max, fl}
+#define DEF(nm, st, prep, upd, fin, des, pred, max, fl)                                            \
+	{                                                                                          \
+		{nm, sizeof(st), prep, upd, fin, des}, pred, max, fl                               \
+	}
 
-const aggdef agg_dcount = DEF("dcount", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, -1, -1, 0);
+const aggdef agg_dcount =
+    DEF("dcount", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, -1, -1, 0);
 const aggdef agg_dcountif =
-	DEF("dcountif", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, 1, -1, 0);
-const aggdef agg_count_distinct =
-	DEF("count_distinct", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, -1, -1, 0);
-const aggdef agg_count_distinctif =
-	DEF("count_distinctif", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, 1, -1, 0);
-const aggdef agg_make_set = DEF("make_set", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, -1, 1, 0);
+    DEF("dcountif", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, 1, -1, 0);
+const aggdef agg_count_distinct = DEF("count_distinct", st_set, dcount_prepare, dcount_update,
+                                      dcount_finish, set_destroy, -1, -1, 0);
+const aggdef agg_count_distinctif = DEF("count_distinctif", st_set, dcount_prepare, dcount_update,
+                                        dcount_finish, set_destroy, 1, -1, 0);
+const aggdef agg_make_set =
+    DEF("make_set", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, -1, 1, 0);
 const aggdef agg_make_set_if =
-	DEF("make_set_if", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, 1, 2, 0);
-const aggdef agg_make_bag = DEF("make_bag", st_set, dyn_out_prepare, bag_update, bag_finish, set_destroy, -1, 1, 0);
+    DEF("make_set_if", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, 1, 2, 0);
+const aggdef agg_make_bag =
+    DEF("make_bag", st_set, dyn_out_prepare, bag_update, bag_finish, set_destroy, -1, 1, 0);
 const aggdef agg_make_bag_if =
-	DEF("make_bag_if", st_set, dyn_out_prepare, bag_update, bag_finish, set_destroy, 1, 2, 0);
-const aggdef agg_stdev = DEF("stdev", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_SQRT);
-const aggdef agg_stdevif = DEF("stdevif", st_var, var_prepare, var_update, var_finish, NULL, 1, -1, AF_SQRT);
+    DEF("make_bag_if", st_set, dyn_out_prepare, bag_update, bag_finish, set_destroy, 1, 2, 0);
+const aggdef agg_stdev =
+    DEF("stdev", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_SQRT);
+const aggdef agg_stdevif =
+    DEF("stdevif", st_var, var_prepare, var_update, var_finish, NULL, 1, -1, AF_SQRT);
 const aggdef agg_stdevp =
-	DEF("stdevp", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_SQRT | AF_POP);
-const aggdef agg_variance = DEF("variance", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, 0);
-const aggdef agg_varianceif = DEF("varianceif", st_var, var_prepare, var_update, var_finish, NULL, 1, -1, 0);
-const aggdef agg_variancep = DEF("variancep", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_POP);
+    DEF("stdevp", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_SQRT | AF_POP);
+const aggdef agg_variance =
+    DEF("variance", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, 0);
+const aggdef agg_varianceif =
+    DEF("varianceif", st_var, var_prepare, var_update, var_finish, NULL, 1, -1, 0);
+const aggdef agg_variancep =
+    DEF("variancep", st_var, var_prepare, var_update, var_finish, NULL, -1, -1, AF_POP);
 const aggdef agg_percentile =
-	DEF("percentile", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, 0);
+    DEF("percentile", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, 0);
 const aggdef agg_percentiles =
-	DEF("percentiles", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, 0);
-const aggdef agg_percentiles_array =
-	DEF("percentiles_array", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_ARRAY);
+    DEF("percentiles", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, 0);
+const aggdef agg_percentiles_array = DEF("percentiles_array", st_pct, pct_prepare, pct_update,
+                                         pct_finish, pct_destroy, -1, -1, AF_ARRAY);
 const aggdef agg_percentilew =
-	DEF("percentilew", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_WEIGHT);
-const aggdef agg_percentilesw =
-	DEF("percentilesw", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_WEIGHT);
-const aggdef agg_percentilesw_array = DEF("percentilesw_array", st_pct, pct_prepare, pct_update, pct_finish,
-                                          pct_destroy, -1, -1, AF_WEIGHT | AF_ARRAY);
+    DEF("percentilew", st_pct, pct_prepare, pct_update, pct_finish, pct_destroy, -1, -1, AF_WEIGHT);
+const aggdef agg_percentilesw = DEF("percentilesw", st_pct, pct_prepare, pct_update, pct_finish,
+                                    pct_destroy, -1, -1, AF_WEIGHT);
+const aggdef agg_percentilesw_array = DEF("percentilesw_array", st_pct, pct_prepare, pct_update,
+                                          pct_finish, pct_destroy, -1, -1, AF_WEIGHT | AF_ARRAY);

@@ -484,8 +484,8 @@ static bool same_form(uint8_t from, uint8_t to)
 	       (to == KQLITE_TYPE_REAL || to == KQLITE_TYPE_DECIMAL);
 }
 
-static bool cast_rows(xctx *cx, const vec *v, uint8_t type, const uint32_t *sel, uint32_t n, uint32_t rows,
-                      vec *out)
+static bool cast_rows(xctx *cx, const vec *v, uint8_t type, const uint32_t *sel, uint32_t n,
+                      uint32_t rows, vec *out)
 {
 	out->type = type;
 	if (!vec_alloc(cx, out, rows, true))
@@ -493,7 +493,8 @@ static bool cast_rows(xctx *cx, const vec *v, uint8_t type, const uint32_t *sel,
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		sval x = row_val(v, i);
 		bool good = true, b = false;
 		int64_t l = 0;
@@ -570,8 +571,8 @@ bool vec_cast(xctx *cx, const vec *v, uint8_t type, const uint32_t *sel, uint32_
 
 /* ---- The conversion functions ---------------------------------------------- */
 
-static bool fn_convert(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_convert(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -624,8 +625,8 @@ static void copy_row(vec *dst, uint32_t i, const vec *src, uint32_t r)
 }
 
 /* args[idx[k]] converted to t, into an array of k vectors in cx->tmp. */
-static vec *cast_all(xctx *cx, const vec *args, const uint32_t *idx, uint32_t k, uint8_t t, const uint32_t *sel,
-                     uint32_t n, uint32_t rows)
+static vec *cast_all(xctx *cx, const vec *args, const uint32_t *idx, uint32_t k, uint8_t t,
+                     const uint32_t *sel, uint32_t n, uint32_t rows)
 {
 	vec *vs = arena_alloc(cx->tmp, sizeof(vec) * (k ? k : 1));
 	if (!vs) {
@@ -650,8 +651,8 @@ static bool result_type(vec *out, uint8_t *t)
 	return true;
 }
 
-static bool fn_iff(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                   uint32_t n, uint32_t rows, vec *out)
+static bool fn_iff(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                   const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -664,14 +665,16 @@ static bool fn_iff(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
 	if (!vs || !vec_alloc(cx, &res, rows, true))
 		return false;
 	FOR_SEL(i, sel, n)
+	{
 		copy_row(&res, i, truthy(&args[0], i) ? &vs[0] : &vs[1], i);
+	}
 	*out = res;
 	return true;
 }
 
 /* case(p1, v1, p2, v2, ..., else) */
-static bool fn_case(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                    uint32_t n, uint32_t rows, vec *out)
+static bool fn_case(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	uint8_t t;
@@ -689,7 +692,8 @@ static bool fn_case(xctx *cx, const xcall *call, const vec *args, uint32_t nargs
 	vec res = {.type = t};
 	if (!vs || !vec_alloc(cx, &res, rows, true))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		uint32_t j = 0;
 		while (j + 1 < k && !truthy(&args[2 * j], i))
 			j++;
@@ -718,21 +722,24 @@ static bool all_args(xctx *cx, uint32_t nargs, uint32_t **idx)
 	return true;
 }
 
-static bool fn_coalesce(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                        uint32_t n, uint32_t rows, vec *out)
+static bool fn_coalesce(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                        const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	uint8_t t;
 	uint32_t *idx;
 	if (!result_type(out, &t))
 		return true;
-	if (nargs == 0 || !all_args(cx, nargs, &idx))
-		return nargs ? false : x_error(cx->q, "coalesce() needs arguments");
+	if (nargs == 0)
+		return x_error(cx->q, "coalesce() needs arguments");
+	if (!all_args(cx, nargs, &idx))
+		return false;
 	vec *vs = cast_all(cx, args, idx, nargs, t, sel, n, rows);
 	vec res = {.type = t};
 	if (!vs || !vec_alloc(cx, &res, rows, true))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		uint32_t j = 0;
 		while (j + 1 < nargs && !present(&vs[j], i))
 			j++;
@@ -770,26 +777,29 @@ static int cmp_rows(const vec *a, uint32_t ra, const vec *b, uint32_t rb)
 		return c ? c : (x.n < y.n ? -1 : x.n > y.n);
 	}
 	double p, q;
-	if ((x.k == SV_LONG || x.k == SV_REAL) && (y.k == SV_LONG || y.k == SV_REAL) && sv_real(&x, &p) &&
-	    sv_real(&y, &q))
+	if ((x.k == SV_LONG || x.k == SV_REAL) && (y.k == SV_LONG || y.k == SV_REAL) &&
+	    sv_real(&x, &p) && sv_real(&y, &q))
 		return p < q ? -1 : p > q;
 	return 0; /* dynamic values of other kinds do not order */
 }
 
-static bool minmax(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
-                   vec *out, int sign)
+static bool minmax(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                   uint32_t rows, vec *out, int sign)
 {
 	uint8_t t;
 	uint32_t *idx;
 	if (!result_type(out, &t))
 		return true;
+	if (nargs == 0)
+		return x_error(cx->q, "min_of() and max_of() need arguments");
 	if (!all_args(cx, nargs, &idx))
 		return false;
 	vec *vs = cast_all(cx, args, idx, nargs, t, sel, n, rows);
 	vec res = {.type = t};
 	if (!vs || !vec_alloc(cx, &res, rows, true))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		int best = -1;
 		for (uint32_t j = 0; j < nargs; j++) {
 			if (v_null(&vs[j], i))
@@ -806,15 +816,15 @@ static bool minmax(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *se
 	return true;
 }
 
-static bool fn_max_of(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                      uint32_t n, uint32_t rows, vec *out)
+static bool fn_max_of(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	return minmax(cx, args, nargs, sel, n, rows, out, 1);
 }
 
-static bool fn_min_of(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                      uint32_t n, uint32_t rows, vec *out)
+static bool fn_min_of(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	return minmax(cx, args, nargs, sel, n, rows, out, -1);
@@ -835,59 +845,62 @@ static bool test_row(const vec *v, uint32_t r, int test)
 	return v_null(v, r);
 }
 
-static bool null_test(xctx *cx, const vec *v, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out, int test,
-                      bool negate)
+static bool null_test(xctx *cx, const vec *v, const uint32_t *sel, uint32_t n, uint32_t rows,
+                      vec *out, int test, bool negate)
 {
 	vec res = {.type = KQLITE_TYPE_BOOL};
 	if (!vec_alloc(cx, &res, rows, false))
 		return false;
 	FOR_SEL(i, sel, n)
+	{
 		res.d.b[i] = test_row(v, i, test) != negate;
+	}
 	*out = res;
 	return true;
 }
 
-static bool fn_isnull(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                      uint32_t n, uint32_t rows, vec *out)
+static bool fn_isnull(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	return null_test(cx, &args[0], sel, n, rows, out, T_ISNULL, false);
 }
 
-static bool fn_isnotnull(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                         uint32_t n, uint32_t rows, vec *out)
+static bool fn_isnotnull(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	return null_test(cx, &args[0], sel, n, rows, out, T_ISNULL, true);
 }
 
-static bool fn_isempty(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_isempty(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	return null_test(cx, &args[0], sel, n, rows, out, T_ISEMPTY, false);
 }
 
-static bool fn_isnotempty(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                          uint32_t n, uint32_t rows, vec *out)
+static bool fn_isnotempty(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	return null_test(cx, &args[0], sel, n, rows, out, T_ISEMPTY, true);
 }
 
-static bool fn_not(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                   uint32_t n, uint32_t rows, vec *out)
+static bool fn_not(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                   const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
 	vec res = {.type = KQLITE_TYPE_BOOL};
 	if (!vec_alloc(cx, &res, rows, true))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		sval x = row_val(&args[0], i);
 		bool b;
 		if (sv_bool(&x, &b))
@@ -918,8 +931,8 @@ static const char *dyn_type_name(const vec *v, uint32_t r)
 	}
 }
 
-static bool fn_gettype(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_gettype(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
@@ -927,10 +940,12 @@ static bool fn_gettype(xctx *cx, const xcall *call, const vec *args, uint32_t na
 	if (!vec_alloc(cx, &res, rows, false))
 		return false;
 	const vec *v = &args[0];
-	FOR_SEL(i, sel, n) {
-		const char *name = v->type == KQLITE_TYPE_DYNAMIC   ? dyn_type_name(v, i)
-		                   : v->type <= KQLITE_TYPE_DYNAMIC ? kqlite_type_name((kqlite_type)v->type)
-		                                                    : "null";
+	FOR_SEL(i, sel, n)
+	{
+		const char *name = v->type == KQLITE_TYPE_DYNAMIC ? dyn_type_name(v, i)
+		                   : v->type <= KQLITE_TYPE_DYNAMIC
+		                       ? kqlite_type_name((kqlite_type)v->type)
+		                       : "null";
 		res.d.s[i] = (kstr){name, strlen(name)};
 	}
 	*out = res;
@@ -938,25 +953,25 @@ static bool fn_gettype(xctx *cx, const xcall *call, const vec *args, uint32_t na
 }
 
 const xfn_def xfn_conv_defs[] = {
-	{"case", fn_case, NULL, XF_DETERMINISTIC},
-	{"coalesce", fn_coalesce, NULL, XF_DETERMINISTIC},
-	{"gettype", fn_gettype, NULL, XF_DETERMINISTIC},
-	{"iff", fn_iff, NULL, XF_DETERMINISTIC},
-	{"isempty", fn_isempty, NULL, XF_DETERMINISTIC},
-	{"isnotempty", fn_isnotempty, NULL, XF_DETERMINISTIC},
-	{"isnotnull", fn_isnotnull, NULL, XF_DETERMINISTIC},
-	{"isnull", fn_isnull, NULL, XF_DETERMINISTIC},
-	{"max_of", fn_max_of, NULL, XF_DETERMINISTIC},
-	{"min_of", fn_min_of, NULL, XF_DETERMINISTIC},
-	{"not", fn_not, NULL, XF_DETERMINISTIC},
-	{"tobool", fn_convert, NULL, XF_DETERMINISTIC},
-	{"todatetime", fn_convert, NULL, XF_DETERMINISTIC},
-	{"todecimal", fn_convert, NULL, XF_DETERMINISTIC},
-	{"toguid", fn_convert, NULL, XF_DETERMINISTIC},
-	{"toint", fn_convert, NULL, XF_DETERMINISTIC},
-	{"tolong", fn_convert, NULL, XF_DETERMINISTIC},
-	{"toreal", fn_convert, NULL, XF_DETERMINISTIC},
-	{"tostring", fn_convert, NULL, XF_DETERMINISTIC},
-	{"totimespan", fn_convert, NULL, XF_DETERMINISTIC},
-	{NULL, NULL, NULL, 0},
+    {"case", fn_case, NULL, XF_DETERMINISTIC},
+    {"coalesce", fn_coalesce, NULL, XF_DETERMINISTIC},
+    {"gettype", fn_gettype, NULL, XF_DETERMINISTIC},
+    {"iff", fn_iff, NULL, XF_DETERMINISTIC},
+    {"isempty", fn_isempty, NULL, XF_DETERMINISTIC},
+    {"isnotempty", fn_isnotempty, NULL, XF_DETERMINISTIC},
+    {"isnotnull", fn_isnotnull, NULL, XF_DETERMINISTIC},
+    {"isnull", fn_isnull, NULL, XF_DETERMINISTIC},
+    {"max_of", fn_max_of, NULL, XF_DETERMINISTIC},
+    {"min_of", fn_min_of, NULL, XF_DETERMINISTIC},
+    {"not", fn_not, NULL, XF_DETERMINISTIC},
+    {"tobool", fn_convert, NULL, XF_DETERMINISTIC},
+    {"todatetime", fn_convert, NULL, XF_DETERMINISTIC},
+    {"todecimal", fn_convert, NULL, XF_DETERMINISTIC},
+    {"toguid", fn_convert, NULL, XF_DETERMINISTIC},
+    {"toint", fn_convert, NULL, XF_DETERMINISTIC},
+    {"tolong", fn_convert, NULL, XF_DETERMINISTIC},
+    {"toreal", fn_convert, NULL, XF_DETERMINISTIC},
+    {"tostring", fn_convert, NULL, XF_DETERMINISTIC},
+    {"totimespan", fn_convert, NULL, XF_DETERMINISTIC},
+    {NULL, NULL, NULL, 0},
 };

@@ -1,14 +1,17 @@
 /* fn_dyn.c -- scalar functions over dynamic values: parse_json (and its
  * alias todynamic), array_length, pack_array, bag_pack (pack), bag_keys,
- * array_concat, array_slice, array_index_of, set_union, set_intersect,
- * set_difference, and the engine's "__member" (x.key, x["key"]) and
- * "__index" (x[0], negative from the end).
+ * bag_merge, bag_has_key, array_concat, array_slice, array_index_of,
+ * array_reverse, array_rotate_left/right, array_shift_left/right,
+ * array_sum, set_union, set_intersect, set_difference, set_has_element,
+ * and the engine's "__member" (x.key, x["key"]) and "__index" (x[0],
+ * negative from the end).
  *
  * Results are dyn.h encodings in the batch's scratch arena; a missing
  * member or element, or an argument of the wrong kind (array_length of a
  * bag), gives null. A value of another type where dynamic is expected is
  * encoded: int/long -> long, real/decimal -> real, bool -> bool, string
- * -> string, datetime/timespan/guid -> their text forms, null -> null. */
+ * -> string, datetime/timespan/guid -> their text forms, null -> null.
+ * Values compare by value (1 == 1.0); the set functions hash them. */
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -675,6 +678,298 @@ SET_FN(fn_set_union, S_UNION)
 SET_FN(fn_set_intersect, S_INTERSECT)
 SET_FN(fn_set_difference, S_DIFFERENCE)
 
+/* ---- array_reverse, array_rotate_*, array_shift_*, array_sum -------------- */
+
+typedef struct span {
+	const uint8_t *p;
+	size_t n;
+} span;
+
+/* The elements of an array, into *buf (grown as needed; free() it).
+ * Returns their number, or -1 when out of memory. */
+static long elements(const uint8_t *v, size_t len, span **buf, size_t *cap)
+{
+	dyn_iter it;
+	const uint8_t *x;
+	size_t xn;
+	long k = 0;
+	dyn_iter_init(&it, v, len);
+	while (dyn_iter_next(&it, NULL, NULL, &x, &xn)) {
+		if ((size_t)k == *cap) {
+			size_t nc = *cap ? *cap * 2 : 16;
+			span *nb = realloc(*buf, nc * sizeof(span));
+			if (!nb)
+				return -1;
+			*buf = nb;
+			*cap = nc;
+		}
+		(*buf)[k++] = (span){x, xn};
+	}
+	return k;
+}
+
+enum { R_REVERSE, R_ROTATE_LEFT, R_ROTATE_RIGHT, R_SHIFT_LEFT, R_SHIFT_RIGHT };
+
+/* Reorders an array: reverse; rotate by k (negative: the other way);
+ * shift by k, filling with the optional third argument (default null).
+ * Null when the first argument is not an array or k is null. */
+static bool reorder_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel,
+                           uint32_t n, uint32_t rows, vec *out, int op)
+{
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb, fill;
+	sb_init(&sb);
+	sb_init(&fill);
+	span *el = NULL;
+	size_t cap = 0;
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		size_t len;
+		const uint8_t *v = dyn_at(&args[0], i, &len);
+		int64_t k = 0;
+		if (dyn_tag(v, len) != DYN_ARRAY || (op != R_REVERSE && !get_i64(&args[1], i, &k)))
+			continue;
+		long cnt = elements(v, len, &el, &cap);
+		if (cnt < 0) {
+			ok = x_nomem(cx->q);
+			break;
+		}
+		if (op == R_ROTATE_RIGHT || op == R_SHIFT_RIGHT)
+			k = k == INT64_MIN ? INT64_MAX : -k;
+		fill.len = 0;
+		if (nargs > 2 && (op == R_SHIFT_LEFT || op == R_SHIFT_RIGHT)) {
+			dyn_builder fb;
+			dynb_init(&fb, &fill);
+			put_value(&fb, &args[2], i);
+		}
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_array(&b);
+		for (long j = 0; j < cnt; j++) {
+			long src;
+			if (op == R_REVERSE) {
+				src = cnt - 1 - j;
+			} else if (op == R_ROTATE_LEFT || op == R_ROTATE_RIGHT) {
+				int64_t m = k % cnt;
+				src = (long)((j + m + cnt) % cnt);
+			} else {
+				/* j + k, or out of range (filled) when k is beyond the array */
+				src = k >= cnt || k <= -cnt ? -1 : j + (long)k;
+				if (src >= cnt)
+					src = -1;
+			}
+			if (src >= 0)
+				dynb_raw(&b, el[src].p, el[src].n);
+			else if (fill.len)
+				dynb_raw(&b, (const uint8_t *)fill.s, fill.len);
+			else
+				dynb_null(&b);
+		}
+		dynb_end(&b);
+		if (fill.oom)
+			sb.oom = true;
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	free(el);
+	sb_free(&sb);
+	sb_free(&fill);
+	return ok;
+}
+
+#define REORDER_FN(name, op)                                                                       \
+	static bool name(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,             \
+	                 const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                 \
+	{                                                                                          \
+		(void)call;                                                                        \
+		return reorder_driver(cx, args, nargs, sel, n, rows, out, op);                     \
+	}
+REORDER_FN(fn_array_reverse, R_REVERSE)
+REORDER_FN(fn_array_rotate_left, R_ROTATE_LEFT)
+REORDER_FN(fn_array_rotate_right, R_ROTATE_RIGHT)
+REORDER_FN(fn_array_shift_left, R_SHIFT_LEFT)
+REORDER_FN(fn_array_shift_right, R_SHIFT_RIGHT)
+
+/* array_sum(arr): the sum as a real; null when arr is not an array or
+ * holds anything but numbers. */
+static bool fn_array_sum(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, true))
+		return false;
+	FOR_SEL(i, sel, n) {
+		size_t len, xn;
+		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
+		bool ok = dyn_tag(v, len) == DYN_ARRAY;
+		double sum = 0;
+		dyn_iter it;
+		dyn_iter_init(&it, v, len);
+		while (ok && dyn_iter_next(&it, NULL, NULL, &x, &xn)) {
+			int64_t l;
+			double f;
+			if (dyn_get_long(x, xn, &l))
+				sum += (double)l;
+			else if (dyn_get_real(x, xn, &f))
+				sum += f;
+			else
+				ok = false;
+		}
+		if (type_phys(out->type) == PH_F64)
+			out->d.f[i] = ok ? sum : 0;
+		if (out->nulls)
+			out->nulls[i] = !ok;
+	}
+	return true;
+}
+
+/* ---- set_has_element, bag_has_key, bag_merge ---------------------------------- */
+
+static bool fn_set_has_element(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                               const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, true))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	FOR_SEL(i, sel, n) {
+		size_t len, xn;
+		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
+		bool ok = dyn_tag(v, len) == DYN_ARRAY, found = false;
+		if (ok) {
+			sb.len = 0;
+			dyn_builder b;
+			dynb_init(&b, &sb);
+			put_value(&b, &args[1], i);
+			if (sb.oom) {
+				sb_free(&sb);
+				return x_nomem(cx->q);
+			}
+			dyn_iter it;
+			dyn_iter_init(&it, v, len);
+			while (!found && dyn_iter_next(&it, NULL, NULL, &x, &xn))
+				found = dyn_equal(x, xn, (const uint8_t *)sb.s, sb.len);
+		}
+		out->d.b[i] = found;
+		out->nulls[i] = !ok;
+	}
+	sb_free(&sb);
+	return true;
+}
+
+/* The value at key in bag v: a plain key, or a JSONPath of member names
+ * ($.a.b, $['a']["b"]; no array indexes). */
+static bool path_member(const uint8_t *v, size_t len, const char *k, size_t kn, const uint8_t **r,
+                        size_t *rn)
+{
+	if (!kn || k[0] != '$')
+		return dyn_member(v, len, k, kn, r, rn);
+	size_t p = 1;
+	*r = v;
+	*rn = len;
+	while (p < kn) {
+		const char *name;
+		size_t nlen;
+		if (k[p] == '.') {
+			size_t e = ++p;
+			while (e < kn && k[e] != '.' && k[e] != '[')
+				e++;
+			name = k + p;
+			nlen = e - p;
+			p = e;
+		} else if (k[p] == '[' && p + 1 < kn && (k[p + 1] == '\'' || k[p + 1] == '"')) {
+			char q = k[p + 1];
+			size_t e = p + 2;
+			while (e < kn && k[e] != q)
+				e++;
+			if (e + 1 >= kn || k[e + 1] != ']')
+				return false;
+			name = k + p + 2;
+			nlen = e - p - 2;
+			p = e + 2;
+		} else {
+			return false;
+		}
+		if (!dyn_member(*r, *rn, name, nlen, r, rn))
+			return false;
+	}
+	return true;
+}
+
+/* bag_has_key(bag, key): null when bag is not a bag. */
+static bool fn_bag_has_key(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                           const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, true))
+		return false;
+	strbuf kb;
+	sb_init(&kb);
+	FOR_SEL(i, sel, n) {
+		size_t len, rn, kn;
+		const uint8_t *v = dyn_at(&args[0], i, &len), *r;
+		const char *k;
+		bool ok = dyn_tag(v, len) == DYN_OBJECT;
+		out->d.b[i] = ok && key_text(&args[1], i, &kb, &k, &kn) &&
+		              path_member(v, len, k, kn, &r, &rn);
+		out->nulls[i] = !ok;
+	}
+	bool oom = kb.oom;
+	sb_free(&kb);
+	return oom ? x_nomem(cx->q) : true;
+}
+
+/* bag_merge(bag1, bag2, ...): the members of all; for a key in several,
+ * the leftmost bag's value. Arguments that are not bags are skipped. */
+static bool fn_bag_merge(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_object(&b);
+		for (uint32_t a = 0; a < nargs; a++) {
+			size_t len, kn, xn, rn;
+			const uint8_t *v = dyn_at(&args[a], i, &len), *x, *r;
+			const char *k;
+			dyn_iter it;
+			if (dyn_tag(v, len) != DYN_OBJECT || !dyn_iter_init(&it, v, len))
+				continue;
+			while (dyn_iter_next(&it, &k, &kn, &x, &xn)) {
+				bool earlier = false;
+				for (uint32_t e = 0; e < a && !earlier; e++) {
+					size_t elen;
+					const uint8_t *ev = dyn_at(&args[e], i, &elen);
+					earlier = dyn_tag(ev, elen) == DYN_OBJECT &&
+					          dyn_member(ev, elen, k, kn, &r, &rn);
+				}
+				if (earlier)
+					continue;
+				dynb_key(&b, k, kn);
+				dynb_raw(&b, x, xn);
+			}
+		}
+		dynb_end(&b);
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	sb_free(&sb);
+	return ok;
+}
+
 /* ---- __member, __index ------------------------------------------------------------ */
 
 /* x[key] of row i: a string key looks up a bag's member, a number an
@@ -734,6 +1029,15 @@ const xfn_def xfn_dyn_defs[] = {
     {"set_union", fn_set_union, NULL, D},
     {"set_intersect", fn_set_intersect, NULL, D},
     {"set_difference", fn_set_difference, NULL, D},
+    {"array_reverse", fn_array_reverse, NULL, D},
+    {"array_rotate_left", fn_array_rotate_left, NULL, D},
+    {"array_rotate_right", fn_array_rotate_right, NULL, D},
+    {"array_shift_left", fn_array_shift_left, NULL, D},
+    {"array_shift_right", fn_array_shift_right, NULL, D},
+    {"array_sum", fn_array_sum, NULL, D},
+    {"set_has_element", fn_set_has_element, NULL, D},
+    {"bag_has_key", fn_bag_has_key, NULL, D},
+    {"bag_merge", fn_bag_merge, NULL, D},
     {"__member", fn_access, NULL, D},
     {"__index", fn_access, NULL, D},
     {NULL, NULL, NULL, 0},

@@ -1,10 +1,12 @@
 /* fn_math.c -- numeric scalar functions: round, abs, ceiling, sign, the
- * logarithms and exponentials, pow, sqrt, isnan/isinf/isfinite, pi, rand,
- * tohex and the binary_* bit operations.
+ * logarithms and exponentials, pow, sqrt, the trigonometric functions,
+ * degrees, radians, gamma, loggamma, isnan/isinf/isfinite, pi, rand,
+ * tohex, the binary_* bit operations and bitset_count_ones.
  *
  * Nulls in, null out. Following the docs, log/log10/log2/sqrt of a
- * negative number are null (log(0) is -infinity); other domain errors
- * (pow(-8, 1.0/3)) give NaN, a real value. Integer overflow never traps:
+ * negative number are null (log(0) is -infinity), and so are acos/asin
+ * outside [-1, 1]; other domain errors (pow(-8, 1.0/3)) give NaN, a
+ * real value. Integer overflow never traps:
  * it wraps around in two's complement (abs(long_min) is long_min, a shift
  * left drops the bits shifted out). */
 #include <math.h>
@@ -186,7 +188,27 @@ static void put_f64(vec *out, uint32_t i, bool ok, double v)
 
 /* ---- real -> real ------------------------------------------------------------- */
 
-enum unop { U_LOG, U_LOG10, U_LOG2, U_EXP, U_EXP2, U_EXP10, U_SQRT, U_SIGN };
+enum unop {
+	U_LOG,
+	U_LOG10,
+	U_LOG2,
+	U_EXP,
+	U_EXP2,
+	U_EXP10,
+	U_SQRT,
+	U_SIGN,
+	U_ACOS,
+	U_ASIN,
+	U_ATAN,
+	U_COS,
+	U_SIN,
+	U_TAN,
+	U_COT,
+	U_DEGREES,
+	U_RADIANS,
+	U_GAMMA,
+	U_LOGGAMMA,
+};
 
 static bool unary(int op, double x, double *r)
 {
@@ -214,6 +236,39 @@ static bool unary(int op, double x, double *r)
 		return !(x < 0);
 	case U_SIGN:
 		*r = x > 0 ? 1.0 : x < 0 ? -1.0 : x; /* sign(0) is 0, sign(NaN) NaN */
+		return true;
+	case U_ACOS: /* outside [-1, 1]: null, as the docs say */
+		*r = acos(x);
+		return !(x < -1 || x > 1);
+	case U_ASIN:
+		*r = asin(x);
+		return !(x < -1 || x > 1);
+	case U_ATAN:
+		*r = atan(x);
+		return true;
+	case U_COS:
+		*r = cos(x);
+		return true;
+	case U_SIN:
+		*r = sin(x);
+		return true;
+	case U_TAN:
+		*r = tan(x);
+		return true;
+	case U_COT:
+		*r = 1.0 / tan(x);
+		return true;
+	case U_DEGREES:
+		*r = x * (180.0 / 3.14159265358979323846);
+		return true;
+	case U_RADIANS:
+		*r = x * (3.14159265358979323846 / 180.0);
+		return true;
+	case U_GAMMA:
+		*r = tgamma(x);
+		return true;
+	case U_LOGGAMMA:
+		*r = lgamma(x);
 		return true;
 	default:
 		return false;
@@ -249,6 +304,32 @@ UN_FN(fn_exp2, U_EXP2)
 UN_FN(fn_exp10, U_EXP10)
 UN_FN(fn_sqrt, U_SQRT)
 UN_FN(fn_sign, U_SIGN)
+UN_FN(fn_acos, U_ACOS)
+UN_FN(fn_asin, U_ASIN)
+UN_FN(fn_atan, U_ATAN)
+UN_FN(fn_cos, U_COS)
+UN_FN(fn_sin, U_SIN)
+UN_FN(fn_tan, U_TAN)
+UN_FN(fn_cot, U_COT)
+UN_FN(fn_degrees, U_DEGREES)
+UN_FN(fn_radians, U_RADIANS)
+UN_FN(fn_gamma, U_GAMMA)
+UN_FN(fn_loggamma, U_LOGGAMMA)
+
+static bool fn_atan2(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                     const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!out_alloc(cx, out, rows))
+		return false;
+	FOR_SEL(i, sel, n) {
+		double y, x;
+		bool ok = get_f64(&args[0], i, &y) && get_f64(&args[1], i, &x);
+		put_f64(out, i, ok, ok ? atan2(y, x) : 0);
+	}
+	return true;
+}
 
 static bool fn_pow(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
@@ -516,7 +597,7 @@ static bool fn_tohex(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 	return true;
 }
 
-enum { B_AND, B_OR, B_XOR, B_NOT, B_SHL, B_SHR };
+enum { B_AND, B_OR, B_XOR, B_NOT, B_SHL, B_SHR, B_COUNT };
 
 /* Shifts take the count modulo 64 (a negative count gives null); a right
  * shift keeps the sign (arithmetic). */
@@ -535,6 +616,9 @@ static bool bitop(int op, int64_t a, int64_t b, int64_t *r)
 		return true;
 	case B_NOT:
 		*r = (int64_t)~ua;
+		return true;
+	case B_COUNT:
+		*r = __builtin_popcountll(ua);
 		return true;
 	case B_SHL:
 		if (b < 0)
@@ -578,6 +662,7 @@ BIT_FN(fn_binary_xor, B_XOR)
 BIT_FN(fn_binary_not, B_NOT)
 BIT_FN(fn_binary_shift_left, B_SHL)
 BIT_FN(fn_binary_shift_right, B_SHR)
+BIT_FN(fn_bitset_count_ones, B_COUNT)
 
 /* ---- the table ------------------------------------------------------------------------ */
 
@@ -599,6 +684,19 @@ const xfn_def xfn_math_defs[] = {
     {"isinf", fn_isinf, NULL, D},
     {"isfinite", fn_isfinite, NULL, D},
     {"pi", fn_pi, NULL, D},
+    {"acos", fn_acos, NULL, D},
+    {"asin", fn_asin, NULL, D},
+    {"atan", fn_atan, NULL, D},
+    {"atan2", fn_atan2, NULL, D},
+    {"cos", fn_cos, NULL, D},
+    {"sin", fn_sin, NULL, D},
+    {"tan", fn_tan, NULL, D},
+    {"cot", fn_cot, NULL, D},
+    {"degrees", fn_degrees, NULL, D},
+    {"radians", fn_radians, NULL, D},
+    {"gamma", fn_gamma, NULL, D},
+    {"loggamma", fn_loggamma, NULL, D},
+    {"bitset_count_ones", fn_bitset_count_ones, NULL, D},
     {"rand", fn_rand, prep_rand, 0},
     {"tohex", fn_tohex, NULL, D},
     {"binary_and", fn_binary_and, NULL, D},

@@ -26,8 +26,8 @@ struct xregex {
 };
 
 enum {
-	MATCH_LIMIT = 10000000,       /* backtracking steps of one match attempt */
-	HEAP_LIMIT_KIB = 64 * 1024,   /* interpreter backtracking memory */
+	MATCH_LIMIT = 10000000,     /* backtracking steps of one match attempt */
+	HEAP_LIMIT_KIB = 64 * 1024, /* interpreter backtracking memory */
 	JIT_STACK_MIN = 32 * 1024,
 	JIT_STACK_MAX = 4 * 1024 * 1024,
 };
@@ -62,9 +62,11 @@ static const char *re2_unsupported(const char *p, size_t n)
 			}
 			if (!in_class) {
 				if (e >= '1' && e <= '9')
-					return "backreferences such as \\1 are not supported (RE2 syntax)";
+					return "backreferences such as \\1 are not supported (RE2 "
+					       "syntax)";
 				if (e == 'k' || e == 'g')
-					return "backreferences (\\k, \\g) are not supported (RE2 syntax)";
+					return "backreferences (\\k, \\g) are not supported (RE2 "
+					       "syntax)";
 				if (e == 'K')
 					return "\\K is not supported (RE2 syntax)";
 			}
@@ -73,7 +75,8 @@ static const char *re2_unsupported(const char *p, size_t n)
 			continue;
 		}
 		if (in_class) {
-			if (c == '[' && i + 1 < n && (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
+			if (c == '[' && i + 1 < n &&
+			    (p[i + 1] == ':' || p[i + 1] == '.' || p[i + 1] == '=')) {
 				char kind = p[i + 1];
 				for (size_t j = i + 2; j + 1 < n; j++)
 					if (p[j] == kind && p[j + 1] == ']') {
@@ -103,23 +106,30 @@ static const char *re2_unsupported(const char *p, size_t n)
 				if (k == '=')
 					return "lookahead (?= is not supported (RE2 syntax)";
 				if (k == '!')
-					return "negative lookahead (?! is not supported (RE2 syntax)";
+					return "negative lookahead (?! is not supported (RE2 "
+					       "syntax)";
 				if (k == '<' && k2 == '=')
 					return "lookbehind (?<= is not supported (RE2 syntax)";
 				if (k == '<' && k2 == '!')
-					return "negative lookbehind (?<! is not supported (RE2 syntax)";
+					return "negative lookbehind (?<! is not supported (RE2 "
+					       "syntax)";
 				if (k == '>')
 					return "atomic groups (?> are not supported (RE2 syntax)";
 				if (k == '|')
-					return "branch reset groups (?| are not supported (RE2 syntax)";
+					return "branch reset groups (?| are not supported (RE2 "
+					       "syntax)";
 				if (k == '(')
-					return "conditional groups (?( are not supported (RE2 syntax)";
+					return "conditional groups (?( are not supported (RE2 "
+					       "syntax)";
 				if (k == 'C')
 					return "callouts (?C are not supported (RE2 syntax)";
-				if (k == 'R' || k == '&' || is_digit(k) || ((k == '+' || k == '-') && is_digit(k2)))
-					return "recursion and subroutine calls are not supported (RE2 syntax)";
+				if (k == 'R' || k == '&' || is_digit(k) ||
+				    ((k == '+' || k == '-') && is_digit(k2)))
+					return "recursion and subroutine calls are not supported "
+					       "(RE2 syntax)";
 				if (k == 'P' && (k2 == '=' || k2 == '>'))
-					return "backreferences and subroutine calls (?P=, (?P> are not supported (RE2 syntax)";
+					return "backreferences and subroutine calls (?P=, (?P> are "
+					       "not supported (RE2 syntax)";
 				i++; /* the '?' is no quantifier */
 			}
 			break;
@@ -127,7 +137,8 @@ static const char *re2_unsupported(const char *p, size_t n)
 		case '+':
 		case '?':
 			if (prevq == 1 && c == '+')
-				return "possessive quantifiers (such as a++) are not supported (RE2 syntax)";
+				return "possessive quantifiers (such as a++) are not supported "
+				       "(RE2 syntax)";
 			if (prevq == 1 && c == '?') {
 				prevq = 2;
 				break;
@@ -195,7 +206,8 @@ xregex *xregex_compile(xquery *q, const char *pat, size_t len, bool caseless, di
 		report(q, d, off, span_len, msg);
 		return NULL;
 	}
-	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C;
+	uint32_t opts =
+	    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_BACKSLASH_C;
 	if (caseless)
 		opts |= PCRE2_CASELESS;
 	int err = 0;
@@ -209,7 +221,8 @@ xregex *xregex_compile(xquery *q, const char *pat, size_t len, bool caseless, di
 		PCRE2_UCHAR text[256];
 		if (pcre2_get_error_message(err, text, sizeof text) < 0)
 			strcpy((char *)text, "unknown error");
-		snprintf(msg, sizeof msg, "invalid regex: %s at offset %zu", (const char *)text, (size_t)eoff);
+		snprintf(msg, sizeof msg, "invalid regex: %s at offset %zu", (const char *)text,
+		         (size_t)eoff);
 		report(q, d, off, span_len, msg);
 		return NULL;
 	}
@@ -251,11 +264,12 @@ int xregex_find(xregex *re, const char *s, size_t n, size_t start, bool anchored
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
 		return 0;
 	xquery *q = re->q;
-	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
-	    rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
 		if (!q->d->code)
 			diag_set_nospan(q->d, KQLITE_LIMIT,
-			                "regex: matching a %zu-byte string needs too much backtracking (a limit was "
+			                "regex: matching a %zu-byte string needs too much "
+			                "backtracking (a limit was "
 			                "reached); make the pattern more specific",
 			                n);
 		return -1;
@@ -348,8 +362,8 @@ void xregex_state_free(void *state)
 	st->last_pat = NULL;
 }
 
-bool xregex_prepare_arg(xquery *q, xcall *call, const vec *const *consts, uint32_t nargs, uint32_t argi,
-                        diag *d, uint32_t span_off, uint32_t span_len)
+bool xregex_prepare_arg(xquery *q, xcall *call, const vec *const *consts, uint32_t nargs,
+                        uint32_t argi, diag *d, uint32_t span_off, uint32_t span_len)
 {
 	xregex_state *st = call->state;
 	if (!st) {
@@ -425,8 +439,8 @@ static kstr sget(const vec *v, uint32_t r)
 }
 
 /* a as a string vector (converted with tostring's rules when it is not). */
-static bool str_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows, vec *tmp,
-                    const vec **out)
+static bool str_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows,
+                    vec *tmp, const vec **out)
 {
 	if (a->type == KQLITE_TYPE_STRING) {
 		*out = a;
@@ -438,8 +452,8 @@ static bool str_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uin
 	return true;
 }
 
-static bool long_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows, vec *tmp,
-                     const vec **out)
+static bool long_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows,
+                     vec *tmp, const vec **out)
 {
 	if (a->type == KQLITE_TYPE_LONG || a->type == KQLITE_TYPE_INT) {
 		*out = a;
@@ -478,8 +492,8 @@ static bool const_long(const vec *c, int64_t *v)
 	return false;
 }
 
-static bool prep_extract(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                         diag *d, uint32_t off, uint32_t len)
+static bool prep_extract(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
+                         uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	(void)types;
 	if (!xregex_prepare_arg(q, call, consts, nargs, 0, d, off, len))
@@ -488,26 +502,29 @@ static bool prep_extract(xquery *q, xcall *call, const uint8_t *types, const vec
 	int64_t g;
 	if (st->fixed && nargs > 1 && consts && const_long(consts[1], &g) &&
 	    (g < 0 || g > (int64_t)xregex_groups(st->fixed))) {
-		diag_set(d, KQLITE_ERROR, off, len, "extract(): capture group %lld does not exist (the regex has %u)",
+		diag_set(d, KQLITE_ERROR, off, len,
+		         "extract(): capture group %lld does not exist (the regex has %u)",
 		         (long long)g, xregex_groups(st->fixed));
 		return false;
 	}
 	return true;
 }
 
-static bool fn_extract(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_extract(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	xregex_state local, *st = xregex_state_of(call, &local);
 	vec t0, t1, t2;
 	const vec *pat, *grp, *txt;
-	bool ok = str_arg(cx, &args[0], sel, n, rows, &t0, &pat) && long_arg(cx, &args[1], sel, n, rows, &t1, &grp) &&
+	bool ok = str_arg(cx, &args[0], sel, n, rows, &t0, &pat) &&
+	          long_arg(cx, &args[1], sel, n, rows, &t1, &grp) &&
 	          str_arg(cx, &args[2], sel, n, rows, &t2, &txt);
 	vec res = {.type = KQLITE_TYPE_STRING};
 	ok = ok && vec_alloc(cx, &res, rows, false);
 	if (ok) {
-		FOR_SEL(i, sel, n) {
+		FOR_SEL(i, sel, n)
+		{
 			if (v_null(grp, i))
 				continue;
 			int64_t g = v_i64(grp, i);
@@ -550,7 +567,9 @@ static bool resolve_groups(const xregex *re, kstr dyn, group_list *out, char *er
 	dyn_iter it;
 	out->n = 0;
 	if (!dyn_iter_init(&it, (const uint8_t *)dyn.p, dyn.n) || it.object) {
-		snprintf(err, errsize, "extract_all(): the capture groups must be a dynamic array, such as dynamic([1, 2])");
+		snprintf(err, errsize,
+		         "extract_all(): the capture groups must be a dynamic array, such as "
+		         "dynamic([1, 2])");
 		return false;
 	}
 	const uint8_t *v;
@@ -561,23 +580,29 @@ static bool resolve_groups(const xregex *re, kstr dyn, group_list *out, char *er
 		size_t nl;
 		if (dyn_get_long(v, vl, &g)) {
 			if (g < 0 || g > (int64_t)xregex_groups(re)) {
-				snprintf(err, errsize, "extract_all(): capture group %lld does not exist (the regex has %u)",
+				snprintf(err, errsize,
+				         "extract_all(): capture group %lld does not exist (the "
+				         "regex has %u)",
 				         (long long)g, xregex_groups(re));
 				return false;
 			}
 		} else if (dyn_get_string(v, vl, &name, &nl)) {
 			g = xregex_group_number(re, name, nl);
 			if (g < 0) {
-				snprintf(err, errsize, "extract_all(): the regex has no capture group named '%.*s'",
-				         (int)(nl > 64 ? 64 : nl), name);
+				snprintf(
+				    err, errsize,
+				    "extract_all(): the regex has no capture group named '%.*s'",
+				    (int)(nl > 64 ? 64 : nl), name);
 				return false;
 			}
 		} else {
-			snprintf(err, errsize, "extract_all(): capture groups are numbers or names");
+			snprintf(err, errsize,
+			         "extract_all(): capture groups are numbers or names");
 			return false;
 		}
 		if (out->n == MAX_GROUPS) {
-			snprintf(err, errsize, "extract_all(): at most %d capture groups", MAX_GROUPS);
+			snprintf(err, errsize, "extract_all(): at most %d capture groups",
+			         MAX_GROUPS);
 			return false;
 		}
 		out->g[out->n++] = (int)g;
@@ -607,7 +632,8 @@ static bool prep_extract_all(xquery *q, xcall *call, const uint8_t *types, const
 	if (!xregex_prepare_arg(q, call, consts, nargs, 0, d, off, len))
 		return false;
 	xregex_state *st = call->state;
-	if (nargs < 3 || !st->fixed || !consts || !consts[1] || consts[1]->type != KQLITE_TYPE_DYNAMIC)
+	if (nargs < 3 || !st->fixed || !consts || !consts[1] ||
+	    consts[1]->type != KQLITE_TYPE_DYNAMIC)
 		return true;
 	group_list *gl = arena_alloc(q->qa, sizeof *gl);
 	if (!gl)
@@ -621,8 +647,8 @@ static bool prep_extract_all(xquery *q, xcall *call, const uint8_t *types, const
 	return true;
 }
 
-static bool fn_extract_all(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                           uint32_t n, uint32_t rows, vec *out)
+static bool fn_extract_all(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                           const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	xregex_state local, *st = xregex_state_of(call, &local);
 	vec t0, t2;
@@ -634,7 +660,8 @@ static bool fn_extract_all(xctx *cx, const xcall *call, const vec *args, uint32_
 	strbuf sb;
 	sb_init(&sb);
 	if (ok) {
-		FOR_SEL(i, sel, n) {
+		FOR_SEL(i, sel, n)
+		{
 			xregex *re = xregex_for_row(cx, st, pat, i);
 			if (!re) {
 				ok = false;
@@ -647,7 +674,8 @@ static bool fn_extract_all(xctx *cx, const xcall *call, const vec *args, uint32_
 				if (v_null(grp, i) && grp->type != KQLITE_TYPE_DYNAMIC)
 					continue;
 				char err[DIAG_MSG_MAX];
-				kstr gd = grp->type == KQLITE_TYPE_DYNAMIC ? v_str(grp, i) : (kstr){"", 0};
+				kstr gd = grp->type == KQLITE_TYPE_DYNAMIC ? v_str(grp, i)
+				                                           : (kstr){"", 0};
 				if (!resolve_groups(re, gd, &gl, err, sizeof err)) {
 					ok = x_error(cx->q, "%s", err);
 					break;
@@ -679,7 +707,8 @@ static bool fn_extract_all(xctx *cx, const xcall *call, const vec *args, uint32_
 					if (ov[2 * g] == XREGEX_UNSET)
 						dynb_string(&b, "", 0);
 					else
-						dynb_string(&b, t.p + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+						dynb_string(&b, t.p + ov[2 * g],
+						            ov[2 * g + 1] - ov[2 * g]);
 				}
 				if (gl.n > 1)
 					dynb_end(&b);
@@ -739,20 +768,23 @@ static void add_rewrite(strbuf *sb, kstr rw, kstr t, const size_t *ov, uint32_t 
 	}
 }
 
-static bool replace_rows(xctx *cx, const xcall *call, const vec *text, const vec *regex, const vec *rewrite,
-                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+static bool replace_rows(xctx *cx, const xcall *call, const vec *text, const vec *regex,
+                         const vec *rewrite, const uint32_t *sel, uint32_t n, uint32_t rows,
+                         vec *out)
 {
 	xregex_state local, *st = xregex_state_of(call, &local);
 	vec t0, t1, t2;
 	const vec *txt, *pat, *rw;
-	bool ok = str_arg(cx, text, sel, n, rows, &t0, &txt) && str_arg(cx, regex, sel, n, rows, &t1, &pat) &&
+	bool ok = str_arg(cx, text, sel, n, rows, &t0, &txt) &&
+	          str_arg(cx, regex, sel, n, rows, &t1, &pat) &&
 	          str_arg(cx, rewrite, sel, n, rows, &t2, &rw);
 	vec res = {.type = KQLITE_TYPE_STRING};
 	ok = ok && vec_alloc(cx, &res, rows, false);
 	strbuf sb;
 	sb_init(&sb);
 	if (ok) {
-		FOR_SEL(i, sel, n) {
+		FOR_SEL(i, sel, n)
+		{
 			xregex *re = xregex_for_row(cx, st, pat, i);
 			if (!re) {
 				ok = false;
@@ -807,39 +839,40 @@ static bool replace_rows(xctx *cx, const xcall *call, const vec *text, const vec
 	return ok;
 }
 
-static bool prep_replace_regex(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
-                               uint32_t nargs, diag *d, uint32_t off, uint32_t len)
+static bool prep_replace_regex(xquery *q, xcall *call, const uint8_t *types,
+                               const vec *const *consts, uint32_t nargs, diag *d, uint32_t off,
+                               uint32_t len)
 {
 	(void)types;
 	return xregex_prepare_arg(q, call, consts, nargs, 1, d, off, len);
 }
 
-static bool fn_replace_regex(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                             uint32_t n, uint32_t rows, vec *out)
+static bool fn_replace_regex(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	return replace_rows(cx, call, &args[0], &args[1], &args[2], sel, n, rows, out);
 }
 
-static bool prep_replace(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                         diag *d, uint32_t off, uint32_t len)
+static bool prep_replace(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
+                         uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	(void)types;
 	return xregex_prepare_arg(q, call, consts, nargs, 0, d, off, len);
 }
 
 /* The legacy replace(regex, rewrite, text). */
-static bool fn_replace(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_replace(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	return replace_rows(cx, call, &args[2], &args[0], &args[1], sel, n, rows, out);
 }
 
 const xfn_def xfn_regex_defs[] = {
-	{"extract", fn_extract, prep_extract, XF_DETERMINISTIC},
-	{"extract_all", fn_extract_all, prep_extract_all, XF_DETERMINISTIC},
-	{"replace", fn_replace, prep_replace, XF_DETERMINISTIC},
-	{"replace_regex", fn_replace_regex, prep_replace_regex, XF_DETERMINISTIC},
-	{NULL, NULL, NULL, 0},
+    {"extract", fn_extract, prep_extract, XF_DETERMINISTIC},
+    {"extract_all", fn_extract_all, prep_extract_all, XF_DETERMINISTIC},
+    {"replace", fn_replace, prep_replace, XF_DETERMINISTIC},
+    {"replace_regex", fn_replace_regex, prep_replace_regex, XF_DETERMINISTIC},
+    {NULL, NULL, NULL, 0},
 };

@@ -32,8 +32,8 @@ static kstr sget(const vec *v, uint32_t r)
 }
 
 /* a as a string vector (converted with tostring's rules when it is not). */
-static bool str_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows, vec *tmp,
-                    const vec **out)
+static bool str_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows,
+                    vec *tmp, const vec **out)
 {
 	if (a->type == KQLITE_TYPE_STRING) {
 		*out = a;
@@ -46,8 +46,8 @@ static bool str_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uin
 }
 
 /* a as a long vector (with nulls where it does not convert). */
-static bool long_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows, vec *tmp,
-                     const vec **out)
+static bool long_arg(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows,
+                     vec *tmp, const vec **out)
 {
 	if (a->type == KQLITE_TYPE_LONG || a->type == KQLITE_TYPE_INT) {
 		*out = a;
@@ -163,15 +163,15 @@ static bool put_sb(xctx *cx, vec *res, uint32_t i, const strbuf *sb)
 	return vec_set_str(cx, res, i, sb->len ? sb->s : "", sb->len);
 }
 
-#define UNUSED_CALL \
-	(void)call;     \
+#define UNUSED_CALL                                                                                \
+	(void)call;                                                                                \
 	(void)nargs
 
 /* ---- strcat, strcat_delim, strlen, string_size, strcmp --------------------- */
 
 /* Converts args[from..nargs) to strings into an array in cx->tmp. */
-static const vec **str_args(xctx *cx, const vec *args, uint32_t from, uint32_t nargs, const uint32_t *sel,
-                            uint32_t n, uint32_t rows)
+static const vec **str_args(xctx *cx, const vec *args, uint32_t from, uint32_t nargs,
+                            const uint32_t *sel, uint32_t n, uint32_t rows)
 {
 	uint32_t k = nargs > from ? nargs - from : 0;
 	const vec **vs = arena_alloc(cx->tmp, sizeof(vec *) * (k ? k : 1));
@@ -196,7 +196,8 @@ static bool concat(xctx *cx, const vec *args, uint32_t nargs, const vec *delim, 
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		sb.len = 0;
 		for (uint32_t j = 0; j + from < nargs; j++) {
 			if (j && delim) {
@@ -215,32 +216,34 @@ static bool concat(xctx *cx, const vec *args, uint32_t nargs, const vec *delim, 
 	return ok;
 }
 
-static bool fn_strcat(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                      uint32_t n, uint32_t rows, vec *out)
+static bool fn_strcat(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	return concat(cx, args, nargs, NULL, 0, sel, n, rows, out);
 }
 
 /* strcat_delim(delimiter, a, b, ...) */
-static bool fn_strcat_delim(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                            uint32_t n, uint32_t rows, vec *out)
+static bool fn_strcat_delim(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	vec t;
 	const vec *d;
-	return str_arg(cx, &args[0], sel, n, rows, &t, &d) && concat(cx, args, nargs, d, 1, sel, n, rows, out);
+	return str_arg(cx, &args[0], sel, n, rows, &t, &d) &&
+	       concat(cx, args, nargs, d, 1, sel, n, rows, out);
 }
 
-static bool length_of(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out,
-                      bool chars)
+static bool length_of(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows,
+                      vec *out, bool chars)
 {
 	vec t;
 	const vec *s;
 	vec res = {.type = KQLITE_TYPE_LONG};
 	if (!str_arg(cx, a, sel, n, rows, &t, &s) || !vec_alloc(cx, &res, rows, false))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i);
 		res.d.i[i] = (int64_t)(chars ? u8count(x.p, x.n) : x.n);
 	}
@@ -248,32 +251,33 @@ static bool length_of(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, u
 	return true;
 }
 
-static bool fn_strlen(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                      uint32_t n, uint32_t rows, vec *out)
+static bool fn_strlen(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	return length_of(cx, &args[0], sel, n, rows, out, true);
 }
 
-static bool fn_string_size(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                           uint32_t n, uint32_t rows, vec *out)
+static bool fn_string_size(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                           const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	return length_of(cx, &args[0], sel, n, rows, out, false);
 }
 
 /* strcmp(a, b): -1, 0 or 1, by bytes (UTF-8 byte order is code point order). */
-static bool fn_strcmp(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                      uint32_t n, uint32_t rows, vec *out)
+static bool fn_strcmp(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	vec t0, t1;
 	const vec *a, *b;
 	vec res = {.type = KQLITE_TYPE_LONG};
-	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &a) || !str_arg(cx, &args[1], sel, n, rows, &t1, &b) ||
-	    !vec_alloc(cx, &res, rows, false))
+	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &a) ||
+	    !str_arg(cx, &args[1], sel, n, rows, &t1, &b) || !vec_alloc(cx, &res, rows, false))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(a, i), y = sget(b, i);
 		size_t m = x.n < y.n ? x.n : y.n;
 		int c = m ? memcmp(x.p, y.p, m) : 0;
@@ -308,7 +312,8 @@ static uint32_t map_case(uint32_t c, bool upper)
 		return upper ? 0x178 : c;
 	if (c == 0x178)
 		return upper ? c : 0xFF;
-	if (c >= 0x100 && c <= 0x17E && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149) { /* Latin Ext-A */
+	if (c >= 0x100 && c <= 0x17E && c != 0x130 && c != 0x131 && c != 0x138 &&
+	    c != 0x149) { /* Latin Ext-A */
 		/* Pairs start at even code points, except 0x139-0x148 and 0x179-0x17E. */
 		bool odd_upper = (c >= 0x139 && c <= 0x148) || c >= 0x179;
 		bool is_upper = odd_upper ? (c & 1) : !(c & 1);
@@ -323,8 +328,6 @@ static uint32_t map_case(uint32_t c, bool upper)
 		return upper ? c : c + 32;
 	if (c >= 0x3B1 && c <= 0x3C9)
 		return upper ? (c == 0x3C2 ? 0x3A3 : c - 32) : c;
-	if (c == 0x3C2)
-		return upper ? 0x3A3 : c;
 	if (c == 0x386)
 		return upper ? c : 0x3AC;
 	if (c == 0x3AC)
@@ -353,8 +356,8 @@ static uint32_t map_case(uint32_t c, bool upper)
 	return c;
 }
 
-static bool change_case(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out,
-                        bool upper)
+static bool change_case(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows,
+                        vec *out, bool upper)
 {
 	vec t, res;
 	const vec *s;
@@ -363,7 +366,8 @@ static bool change_case(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n,
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i);
 		sb.len = 0;
 		for (size_t k = 0; k < x.n;) {
@@ -385,15 +389,15 @@ static bool change_case(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n,
 	return ok;
 }
 
-static bool fn_tolower(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_tolower(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	return change_case(cx, &args[0], sel, n, rows, out, false);
 }
 
-static bool fn_toupper(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_toupper(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	return change_case(cx, &args[0], sel, n, rows, out, true);
@@ -404,16 +408,19 @@ static bool fn_toupper(xctx *cx, const xcall *call, const vec *args, uint32_t na
 /* substring(s, start [, length]): a negative start counts from the end
  * (clamped to the first character); a null start or length, a negative
  * length or a start past the end give "". */
-static bool fn_substring(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                         uint32_t n, uint32_t rows, vec *out)
+static bool fn_substring(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	vec t0, t1, t2, res;
 	const vec *s, *st, *ln = NULL;
-	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &s) || !long_arg(cx, &args[1], sel, n, rows, &t1, &st) ||
-	    (nargs > 2 && !long_arg(cx, &args[2], sel, n, rows, &t2, &ln)) || !alloc_str(cx, &res, rows))
+	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &s) ||
+	    !long_arg(cx, &args[1], sel, n, rows, &t1, &st) ||
+	    (nargs > 2 && !long_arg(cx, &args[2], sel, n, rows, &t2, &ln)) ||
+	    !alloc_str(cx, &res, rows))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		if (v_null(st, i) || (ln && v_null(ln, i)))
 			continue;
 		kstr x = sget(s, i);
@@ -442,13 +449,14 @@ static bool fn_substring(xctx *cx, const xcall *call, const vec *args, uint32_t 
  * occurrence is searched from one past the previous one, with the same
  * length. -1 when not found; null for a start before the string, a length
  * below -1 or an occurrence below 1, or a null argument. */
-static bool fn_indexof(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_indexof(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	vec t[5];
 	const vec *a[5] = {NULL, NULL, NULL, NULL, NULL};
-	if (!str_arg(cx, &args[0], sel, n, rows, &t[0], &a[0]) || !str_arg(cx, &args[1], sel, n, rows, &t[1], &a[1]))
+	if (!str_arg(cx, &args[0], sel, n, rows, &t[0], &a[0]) ||
+	    !str_arg(cx, &args[1], sel, n, rows, &t[1], &a[1]))
 		return false;
 	for (uint32_t k = 2; k < nargs && k < 5; k++)
 		if (!long_arg(cx, &args[k], sel, n, rows, &t[k], &a[k]))
@@ -456,7 +464,8 @@ static bool fn_indexof(xctx *cx, const xcall *call, const vec *args, uint32_t na
 	vec res = {.type = KQLITE_TYPE_LONG};
 	if (!vec_alloc(cx, &res, rows, true))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr s = sget(a[0], i), m = sget(a[1], i);
 		int64_t start = 0, length = -1, occ = 1;
 		bool null = false;
@@ -484,7 +493,9 @@ static bool fn_indexof(xctx *cx, const xcall *call, const vec *args, uint32_t na
 			size_t from = u8offset(s.p, s.n, (size_t)start);
 			int64_t cpos = start;
 			for (int64_t k = 0; k < occ; k++) {
-				size_t end = length < 0 ? s.n : from + u8offset(s.p + from, s.n - from, (size_t)length);
+				size_t end = length < 0 ? s.n
+				                        : from + u8offset(s.p + from, s.n - from,
+				                                          (size_t)length);
 				size_t at = find_bytes(s.p, end, from, m.p, m.n);
 				if (at == (size_t)-1) {
 					found = -1;
@@ -512,20 +523,23 @@ static bool fn_indexof(xctx *cx, const xcall *call, const vec *args, uint32_t na
 /* split(s, delimiter [, index]): a dynamic array of the parts; with an
  * index, an array of that part alone (empty when there is none). An empty
  * delimiter gives [s]. */
-static bool fn_split(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                     uint32_t n, uint32_t rows, vec *out)
+static bool fn_split(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                     const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	vec t0, t1, t2;
 	const vec *s, *d, *ix = NULL;
 	vec res = {.type = KQLITE_TYPE_DYNAMIC};
-	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &s) || !str_arg(cx, &args[1], sel, n, rows, &t1, &d) ||
-	    (nargs > 2 && !long_arg(cx, &args[2], sel, n, rows, &t2, &ix)) || !vec_alloc(cx, &res, rows, false))
+	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &s) ||
+	    !str_arg(cx, &args[1], sel, n, rows, &t1, &d) ||
+	    (nargs > 2 && !long_arg(cx, &args[2], sel, n, rows, &t2, &ix)) ||
+	    !vec_alloc(cx, &res, rows, false))
 		return false;
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i), dl = sget(d, i);
 		int64_t want = -1;
 		bool pick = ix != NULL;
@@ -567,8 +581,8 @@ static bool dyn_text(xctx *cx, const uint8_t *v, size_t len, kstr *out)
 }
 
 /* strcat_array(array, delimiter): "" when the first argument is no array. */
-static bool fn_strcat_array(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                            uint32_t n, uint32_t rows, vec *out)
+static bool fn_strcat_array(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	vec t1, res;
@@ -579,7 +593,8 @@ static bool fn_strcat_array(xctx *cx, const xcall *call, const vec *args, uint32
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		if (a->type != KQLITE_TYPE_DYNAMIC)
 			break;
 		kstr arr = v_str(a, i), dl = sget(d, i);
@@ -616,10 +631,11 @@ static bool trim_rows(xctx *cx, const xcall *call, const vec *args, const uint32
 	xregex_state local, *st = xregex_state_of(call, &local);
 	vec t0, t1, res;
 	const vec *pat, *txt;
-	bool ok = str_arg(cx, &args[0], sel, n, rows, &t0, &pat) && str_arg(cx, &args[1], sel, n, rows, &t1, &txt) &&
-	          alloc_str(cx, &res, rows);
+	bool ok = str_arg(cx, &args[0], sel, n, rows, &t0, &pat) &&
+	          str_arg(cx, &args[1], sel, n, rows, &t1, &txt) && alloc_str(cx, &res, rows);
 	if (ok) {
-		FOR_SEL(i, sel, n) {
+		FOR_SEL(i, sel, n)
+		{
 			xregex *re = xregex_for_row(cx, st, pat, i);
 			if (!re) {
 				ok = false;
@@ -654,29 +670,29 @@ static bool trim_rows(xctx *cx, const xcall *call, const vec *args, const uint32
 	return ok;
 }
 
-static bool prep_regex0(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                        diag *d, uint32_t off, uint32_t len)
+static bool prep_regex0(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
+                        uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	(void)types;
 	return xregex_prepare_arg(q, call, consts, nargs, 0, d, off, len);
 }
 
-static bool fn_trim(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                    uint32_t n, uint32_t rows, vec *out)
+static bool fn_trim(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	return trim_rows(cx, call, args, sel, n, rows, out, true, true);
 }
 
-static bool fn_trim_start(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                          uint32_t n, uint32_t rows, vec *out)
+static bool fn_trim_start(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	return trim_rows(cx, call, args, sel, n, rows, out, true, false);
 }
 
-static bool fn_trim_end(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                        uint32_t n, uint32_t rows, vec *out)
+static bool fn_trim_end(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                        const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)nargs;
 	return trim_rows(cx, call, args, sel, n, rows, out, false, true);
@@ -686,8 +702,8 @@ static bool fn_trim_end(xctx *cx, const xcall *call, const vec *args, uint32_t n
 
 /* replace_string(text, lookup, rewrite): every non-overlapping occurrence,
  * left to right; an empty lookup changes nothing. */
-static bool fn_replace_string(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                              uint32_t n, uint32_t rows, vec *out)
+static bool fn_replace_string(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                              const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	const vec **vs = str_args(cx, args, 0, 3, sel, n, rows);
@@ -697,7 +713,8 @@ static bool fn_replace_string(xctx *cx, const xcall *call, const vec *args, uint
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(vs[0], i), look = sget(vs[1], i), rw = sget(vs[2], i);
 		size_t at = look.n ? find_bytes(x.p, x.n, 0, look.p, look.n) : (size_t)-1;
 		if (at == (size_t)-1) {
@@ -727,19 +744,22 @@ static bool fn_replace_string(xctx *cx, const xcall *call, const vec *args, uint
 
 /* strrep(value, times [, delimiter]): times above 1024 count as 1024; a
  * null or non-positive count gives "". */
-static bool fn_strrep(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                      uint32_t n, uint32_t rows, vec *out)
+static bool fn_strrep(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                      const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	vec t0, t1, t2, res;
 	const vec *s, *times, *d = NULL;
-	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &s) || !long_arg(cx, &args[1], sel, n, rows, &t1, &times) ||
-	    (nargs > 2 && !str_arg(cx, &args[2], sel, n, rows, &t2, &d)) || !alloc_str(cx, &res, rows))
+	if (!str_arg(cx, &args[0], sel, n, rows, &t0, &s) ||
+	    !long_arg(cx, &args[1], sel, n, rows, &t1, &times) ||
+	    (nargs > 2 && !str_arg(cx, &args[2], sel, n, rows, &t2, &d)) ||
+	    !alloc_str(cx, &res, rows))
 		return false;
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		if (v_null(times, i) || v_i64(times, i) < 1)
 			continue;
 		int64_t k = v_i64(times, i);
@@ -747,7 +767,8 @@ static bool fn_strrep(xctx *cx, const xcall *call, const vec *args, uint32_t nar
 			k = STRREP_MAX_TIMES;
 		kstr x = sget(s, i), dl = d ? sget(d, i) : (kstr){"", 0};
 		if ((x.n + dl.n) * (size_t)k > STRING_MAX_BYTES) {
-			ok = x_error(cx->q, "strrep(): the result would be larger than %zu MiB", STRING_MAX_BYTES >> 20);
+			ok = x_error(cx->q, "strrep(): the result would be larger than %zu MiB",
+			             STRING_MAX_BYTES >> 20);
 			break;
 		}
 		sb.len = 0;
@@ -766,15 +787,16 @@ static bool fn_strrep(xctx *cx, const xcall *call, const vec *args, uint32_t nar
 }
 
 /* reverse(s): the characters in reverse order. */
-static bool fn_reverse(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_reverse(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	vec t, res;
 	const vec *s;
 	if (!str_arg(cx, &args[0], sel, n, rows, &t, &s) || !alloc_str(cx, &res, rows))
 		return false;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i);
 		char *p = arena_alloc(cx->tmp, x.n + 1);
 		if (!p)
@@ -807,8 +829,8 @@ static int count_kind(kstr k)
 	return KIND_BAD;
 }
 
-static bool prep_countof(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts, uint32_t nargs,
-                         diag *d, uint32_t off, uint32_t len)
+static bool prep_countof(xquery *q, xcall *call, const uint8_t *types, const vec *const *consts,
+                         uint32_t nargs, diag *d, uint32_t off, uint32_t len)
 {
 	(void)types;
 	if (nargs < 3)
@@ -823,7 +845,8 @@ static bool prep_countof(xquery *q, xcall *call, const uint8_t *types, const vec
 	case KIND_NORMAL:
 		return true;
 	default:
-		diag_set(d, KQLITE_ERROR, off, len, "countof(): kind must be \"normal\" or \"regex\", not \"%.*s\"",
+		diag_set(d, KQLITE_ERROR, off, len,
+		         "countof(): kind must be \"normal\" or \"regex\", not \"%.*s\"",
 		         (int)(ks.n > 40 ? 40 : ks.n), ks.p);
 		return false;
 	}
@@ -831,29 +854,35 @@ static bool prep_countof(xquery *q, xcall *call, const uint8_t *types, const vec
 
 /* countof(text, search [, kind]): plain matches may overlap, regex matches
  * do not; an empty search counts 0. */
-static bool fn_countof(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                       uint32_t n, uint32_t rows, vec *out)
+static bool fn_countof(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	xregex_state local, *st = xregex_state_of(call, &local);
 	vec t0, t1, t2;
 	const vec *s, *look, *kind = NULL;
 	vec res = {.type = KQLITE_TYPE_LONG};
-	bool ok = str_arg(cx, &args[0], sel, n, rows, &t0, &s) && str_arg(cx, &args[1], sel, n, rows, &t1, &look) &&
-	          (nargs < 3 || str_arg(cx, &args[2], sel, n, rows, &t2, &kind)) && vec_alloc(cx, &res, rows, false);
+	bool ok = str_arg(cx, &args[0], sel, n, rows, &t0, &s) &&
+	          str_arg(cx, &args[1], sel, n, rows, &t1, &look) &&
+	          (nargs < 3 || str_arg(cx, &args[2], sel, n, rows, &t2, &kind)) &&
+	          vec_alloc(cx, &res, rows, false);
 	if (ok) {
-		FOR_SEL(i, sel, n) {
+		FOR_SEL(i, sel, n)
+		{
 			kstr x = sget(s, i), m = sget(look, i);
 			int k = kind ? count_kind(sget(kind, i)) : KIND_NORMAL;
 			int64_t count = 0;
 			if (k == KIND_BAD) {
 				kstr ks = sget(kind, i);
-				ok = x_error(cx->q, "countof(): kind must be \"normal\" or \"regex\", not \"%.*s\"",
-				             (int)(ks.n > 40 ? 40 : ks.n), ks.p);
+				ok = x_error(
+				    cx->q,
+				    "countof(): kind must be \"normal\" or \"regex\", not \"%.*s\"",
+				    (int)(ks.n > 40 ? 40 : ks.n), ks.p);
 				break;
 			}
 			if (k == KIND_NORMAL) {
-				for (size_t at = m.n ? find_bytes(x.p, x.n, 0, m.p, m.n) : (size_t)-1; at != (size_t)-1;
-				     at = find_bytes(x.p, x.n, at + 1, m.p, m.n))
+				for (size_t at = m.n ? find_bytes(x.p, x.n, 0, m.p, m.n)
+				                     : (size_t)-1;
+				     at != (size_t)-1; at = find_bytes(x.p, x.n, at + 1, m.p, m.n))
 					count++;
 			} else {
 				xregex *re = xregex_for_row(cx, st, look, i);
@@ -891,14 +920,14 @@ static bool fn_countof(xctx *cx, const xcall *call, const vec *args, uint32_t na
 /* ---- hash_sha256 (FIPS 180-4) ----------------------------------------------------- */
 
 static const uint32_t sha_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
 static uint32_t ror(uint32_t x, int r)
@@ -910,7 +939,8 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
 {
 	uint32_t w[64];
 	for (int t = 0; t < 16; t++)
-		w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 | (uint32_t)p[4 * t + 2] << 8 | p[4 * t + 3];
+		w[t] = (uint32_t)p[4 * t] << 24 | (uint32_t)p[4 * t + 1] << 16 |
+		       (uint32_t)p[4 * t + 2] << 8 | p[4 * t + 3];
 	for (int t = 16; t < 64; t++) {
 		uint32_t s0 = ror(w[t - 15], 7) ^ ror(w[t - 15], 18) ^ (w[t - 15] >> 3);
 		uint32_t s1 = ror(w[t - 2], 17) ^ ror(w[t - 2], 19) ^ (w[t - 2] >> 10);
@@ -918,7 +948,8 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
 	}
 	uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
 	for (int t = 0; t < 64; t++) {
-		uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + sha_k[t] + w[t];
+		uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
+		              sha_k[t] + w[t];
 		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
 		hh = g;
 		g = f;
@@ -965,8 +996,8 @@ static void sha256_hex(const char *s, size_t n, char hex[65])
 }
 
 /* hash_sha256(x): of the UTF-8 text of x; "" for a null of a type that has one. */
-static bool fn_hash_sha256(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                           uint32_t n, uint32_t rows, vec *out)
+static bool fn_hash_sha256(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                           const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	vec t, res;
@@ -974,7 +1005,8 @@ static bool fn_hash_sha256(xctx *cx, const xcall *call, const vec *args, uint32_
 	if (!str_arg(cx, &args[0], sel, n, rows, &t, &s) || !alloc_str(cx, &res, rows))
 		return false;
 	bool nullable = args[0].type != KQLITE_TYPE_STRING;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		if (nullable && v_null(&args[0], i))
 			continue;
 		kstr x = sget(s, i);
@@ -1051,8 +1083,8 @@ static bool b64_decode(strbuf *sb, const char *s, size_t n)
 	return true;
 }
 
-static bool fn_base64_encode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                             uint32_t n, uint32_t rows, vec *out)
+static bool fn_base64_encode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	vec t, res;
@@ -1062,7 +1094,8 @@ static bool fn_base64_encode(xctx *cx, const xcall *call, const vec *args, uint3
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i);
 		sb.len = 0;
 		b64_encode(&sb, (const unsigned char *)x.p, x.n);
@@ -1077,8 +1110,8 @@ static bool fn_base64_encode(xctx *cx, const xcall *call, const vec *args, uint3
 
 /* base64_decode_tostring(s): "" when s is not base64 or does not decode
  * to UTF-8. */
-static bool fn_base64_decode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                             uint32_t n, uint32_t rows, vec *out)
+static bool fn_base64_decode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	vec t, res;
@@ -1088,7 +1121,8 @@ static bool fn_base64_decode(xctx *cx, const xcall *call, const vec *args, uint3
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i);
 		sb.len = 0;
 		if (!b64_decode(&sb, x.p, x.n) || (!sb.oom && !utf8_valid(sb.s, sb.len)))
@@ -1107,8 +1141,8 @@ static bool fn_base64_decode(xctx *cx, const xcall *call, const vec *args, uint3
 /* Percent-encodes the UTF-8 bytes of each string (lower-case hex, as
  * Kusto does) but letters, digits and -_.!*(); a space becomes '+'
  * (url_encode) or %20 (url_encode_component). */
-static bool url_encode_rows(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows, vec *out,
-                            bool plus)
+static bool url_encode_rows(xctx *cx, const vec *a, const uint32_t *sel, uint32_t n, uint32_t rows,
+                            vec *out, bool plus)
 {
 	vec t, res;
 	const vec *s;
@@ -1118,13 +1152,14 @@ static bool url_encode_rows(xctx *cx, const vec *a, const uint32_t *sel, uint32_
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i);
 		sb.len = 0;
 		for (size_t k = 0; k < x.n; k++) {
 			unsigned char c = (unsigned char)x.p[k];
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			    (c && strchr("-_.!*()", c))) {
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || (c && strchr("-_.!*()", c))) {
 				sb_addc(&sb, (char)c);
 			} else if (c == ' ' && plus) {
 				sb_addc(&sb, '+');
@@ -1142,8 +1177,8 @@ static bool url_encode_rows(xctx *cx, const vec *a, const uint32_t *sel, uint32_
 	return ok;
 }
 
-static bool fn_url_encode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                          uint32_t n, uint32_t rows, vec *out)
+static bool fn_url_encode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	return url_encode_rows(cx, &args[0], sel, n, rows, out, true);
@@ -1158,8 +1193,8 @@ static bool fn_url_encode_component(xctx *cx, const xcall *call, const vec *args
 
 /* url_decode(s): %xx (either case) becomes the byte, '+' a space; a '%'
  * not followed by two hex digits stays as it is. */
-static bool fn_url_decode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
-                          uint32_t n, uint32_t rows, vec *out)
+static bool fn_url_decode(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	UNUSED_CALL;
 	vec t, res;
@@ -1169,7 +1204,8 @@ static bool fn_url_decode(xctx *cx, const xcall *call, const vec *args, uint32_t
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
-	FOR_SEL(i, sel, n) {
+	FOR_SEL(i, sel, n)
+	{
 		kstr x = sget(s, i);
 		sb.len = 0;
 		for (size_t k = 0; k < x.n; k++) {
@@ -1193,29 +1229,29 @@ static bool fn_url_decode(xctx *cx, const xcall *call, const vec *args, uint32_t
 }
 
 const xfn_def xfn_string_defs[] = {
-	{"base64_decode_tostring", fn_base64_decode, NULL, XF_DETERMINISTIC},
-	{"base64_encode_tostring", fn_base64_encode, NULL, XF_DETERMINISTIC},
-	{"countof", fn_countof, prep_countof, XF_DETERMINISTIC},
-	{"hash_sha256", fn_hash_sha256, NULL, XF_DETERMINISTIC},
-	{"indexof", fn_indexof, NULL, XF_DETERMINISTIC},
-	{"replace_string", fn_replace_string, NULL, XF_DETERMINISTIC},
-	{"reverse", fn_reverse, NULL, XF_DETERMINISTIC},
-	{"split", fn_split, NULL, XF_DETERMINISTIC},
-	{"strcat", fn_strcat, NULL, XF_DETERMINISTIC},
-	{"strcat_array", fn_strcat_array, NULL, XF_DETERMINISTIC},
-	{"strcat_delim", fn_strcat_delim, NULL, XF_DETERMINISTIC},
-	{"strcmp", fn_strcmp, NULL, XF_DETERMINISTIC},
-	{"string_size", fn_string_size, NULL, XF_DETERMINISTIC},
-	{"strlen", fn_strlen, NULL, XF_DETERMINISTIC},
-	{"strrep", fn_strrep, NULL, XF_DETERMINISTIC},
-	{"substring", fn_substring, NULL, XF_DETERMINISTIC},
-	{"tolower", fn_tolower, NULL, XF_DETERMINISTIC},
-	{"toupper", fn_toupper, NULL, XF_DETERMINISTIC},
-	{"trim", fn_trim, prep_regex0, XF_DETERMINISTIC},
-	{"trim_end", fn_trim_end, prep_regex0, XF_DETERMINISTIC},
-	{"trim_start", fn_trim_start, prep_regex0, XF_DETERMINISTIC},
-	{"url_decode", fn_url_decode, NULL, XF_DETERMINISTIC},
-	{"url_encode", fn_url_encode, NULL, XF_DETERMINISTIC},
-	{"url_encode_component", fn_url_encode_component, NULL, XF_DETERMINISTIC},
-	{NULL, NULL, NULL, 0},
+    {"base64_decode_tostring", fn_base64_decode, NULL, XF_DETERMINISTIC},
+    {"base64_encode_tostring", fn_base64_encode, NULL, XF_DETERMINISTIC},
+    {"countof", fn_countof, prep_countof, XF_DETERMINISTIC},
+    {"hash_sha256", fn_hash_sha256, NULL, XF_DETERMINISTIC},
+    {"indexof", fn_indexof, NULL, XF_DETERMINISTIC},
+    {"replace_string", fn_replace_string, NULL, XF_DETERMINISTIC},
+    {"reverse", fn_reverse, NULL, XF_DETERMINISTIC},
+    {"split", fn_split, NULL, XF_DETERMINISTIC},
+    {"strcat", fn_strcat, NULL, XF_DETERMINISTIC},
+    {"strcat_array", fn_strcat_array, NULL, XF_DETERMINISTIC},
+    {"strcat_delim", fn_strcat_delim, NULL, XF_DETERMINISTIC},
+    {"strcmp", fn_strcmp, NULL, XF_DETERMINISTIC},
+    {"string_size", fn_string_size, NULL, XF_DETERMINISTIC},
+    {"strlen", fn_strlen, NULL, XF_DETERMINISTIC},
+    {"strrep", fn_strrep, NULL, XF_DETERMINISTIC},
+    {"substring", fn_substring, NULL, XF_DETERMINISTIC},
+    {"tolower", fn_tolower, NULL, XF_DETERMINISTIC},
+    {"toupper", fn_toupper, NULL, XF_DETERMINISTIC},
+    {"trim", fn_trim, prep_regex0, XF_DETERMINISTIC},
+    {"trim_end", fn_trim_end, prep_regex0, XF_DETERMINISTIC},
+    {"trim_start", fn_trim_start, prep_regex0, XF_DETERMINISTIC},
+    {"url_decode", fn_url_decode, NULL, XF_DETERMINISTIC},
+    {"url_encode", fn_url_encode, NULL, XF_DETERMINISTIC},
+    {"url_encode_component", fn_url_encode_component, NULL, XF_DETERMINISTIC},
+    {NULL, NULL, NULL, 0},
 };

@@ -113,16 +113,26 @@ static int iso_weeks(int64_t y)
 	return wd == 3 || (wd == 2 && is_leap(y)) ? 53 : 52;
 }
 
-/* ISO 8601 week number; legacy: the old weekofyear(), which never moves
- * the last days of December into week 1 of the next year (it gives 53). */
+/* ISO 8601 week number: weeks start on Monday, week 1 holds the year's
+ * first Thursday, and the last days of December may be week 1 of the
+ * next year. legacy: the deprecated weekofyear(), as .NET's "first four-day
+ * week" with weeks starting on Sunday: week 1 holds the year's first
+ * Wednesday, and days are never counted in the next year (53 instead). */
 static int week_number(const dtparts *p, bool legacy)
 {
+	if (legacy) {
+		int wd = p->dow + 1; /* Sunday 1 .. Saturday 7 */
+		int w = (p->doy - wd + 10) / 7;
+		if (w < 1) /* counted as in the previous year */
+			w = (p->doy + (is_leap(p->y - 1) ? 366 : 365) - wd + 10) / 7;
+		return w;
+	}
 	int wd = (p->dow + 6) % 7 + 1; /* Monday 1 .. Sunday 7 */
 	int w = (p->doy - wd + 10) / 7;
 	if (w < 1)
 		return iso_weeks(p->y - 1);
 	if (w > iso_weeks(p->y))
-		return legacy ? w : 1;
+		return 1;
 	return w;
 }
 
@@ -580,6 +590,7 @@ enum part {
 	P_MILLISECOND,
 	P_MICROSECOND,
 	P_NANOSECOND,
+	P_WEEK_LEGACY, /* datetime_part's obsolete "weekofyear" */
 	P_NONE
 };
 
@@ -595,7 +606,7 @@ static const struct {
     {"month", P_MONTH, IN_PART | IN_PERIOD},
     {"week", P_WEEK, IN_PART | IN_PERIOD},
     {"week_of_year", P_WEEK, IN_PART},
-    {"weekofyear", P_WEEK, IN_PART},
+    {"weekofyear", P_WEEK_LEGACY, IN_PART},
     {"day", P_DAY, IN_PART | IN_PERIOD},
     {"dayofyear", P_DAYOFYEAR, IN_PART},
     {"hour", P_HOUR, IN_PART | IN_PERIOD},
@@ -724,6 +735,9 @@ static bool fn_datetime_part(xctx *cx, const xcall *call, const vec *args, uint3
 				break;
 			case P_WEEK:
 				r = week_number(&p, false);
+				break;
+			case P_WEEK_LEGACY:
+				r = week_number(&p, true);
 				break;
 			case P_DAY:
 				r = p.d;

@@ -356,8 +356,12 @@ static bool add_agg(planner *p, sum_op *s, const ast *value, const xscope *in, c
 	for (uint32_t i = 0; i < na; i++)
 		it->ag.argtype[i] = it->args[i]->type;
 	uint32_t nout = 1;
-	if (!strncmp(f->canonical, "percentiles", 11))
+	if (!strcmp(f->canonical, "percentiles"))
 		nout = na - 1;
+	else if (!strcmp(f->canonical, "percentilesw"))
+		nout = na - 2; /* value, weight, then the percentages */
+	else if (!strcmp(f->canonical, "percentiles_array") || !strcmp(f->canonical, "percentilesw_array"))
+		nout = 1;
 	else if (f->flags & FNF_EXPANDS)
 		nout = na;
 	if ((out && *at + nout > out->n) || (!out && nout != 1) || nout > 64)

@@ -38,8 +38,6 @@ static int cmp_cell(const column *c, size_t a, size_t b)
 	case KQLITE_TYPE_REAL:
 	case KQLITE_TYPE_DECIMAL: {
 		double x = c->v.f64[a], y = c->v.f64[b];
-		if (x != x || y != y) /* NaN sorts below every number */
-			return (x == x) - (y == y);
 		return (x > y) - (x < y);
 	}
 	case KQLITE_TYPE_GUID: {
@@ -58,16 +56,28 @@ static int cmp_cell(const column *c, size_t a, size_t b)
 	}
 }
 
+/* 2 for a null, 1 for a NaN, 0 for any other value */
+static int rank_special(const column *c, size_t i)
+{
+	if (col_is_null(c, i))
+		return 2;
+	if ((c->type == KQLITE_TYPE_REAL || c->type == KQLITE_TYPE_DECIMAL) && c->v.f64[i] != c->v.f64[i])
+		return 1;
+	return 0;
+}
+
 static int cmp_rows(const sort_op *s, size_t a, size_t b)
 {
 	for (uint32_t k = 0; k < s->nkeys; k++) {
 		const column *c = &s->buf->cols[s->ncols + k];
-		bool na = col_is_null(c, a), nb = col_is_null(c, b);
+		/* nulls and NaNs sort together, at the end the query asks for:
+		 * null, NaN, values -- or values, NaN, null (the sort docs) */
+		int ga = rank_special(c, a), gb = rank_special(c, b);
 		int r;
-		if (na || nb) {
-			if (na && nb)
+		if (ga || gb) {
+			if (ga == gb)
 				continue;
-			r = na ? -1 : 1; /* null first... */
+			r = ga > gb ? -1 : 1;
 			if (!s->keys[k].nulls_first)
 				r = -r;
 			return r;

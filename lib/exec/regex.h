@@ -43,7 +43,8 @@ int xregex_match(xregex *re, const char *s, size_t n);
  * Returns 1 (offsets in xregex_ovector), 0 when there is none, -1 after
  * setting an error. anchored: the match must start at `start`;
  * end_anchored: it must end at n. */
-int xregex_find(xregex *re, const char *s, size_t n, size_t start, bool anchored, bool end_anchored);
+int xregex_find(xregex *re, const char *s, size_t n, size_t start, bool anchored,
+                bool end_anchored);
 
 /* After a match: start and end of group g (0 = the whole match) at [2g],
  * [2g+1]; XREGEX_UNSET for a group that did not take part. */
@@ -74,8 +75,8 @@ typedef struct xregex_state {
 /* For a prepare hook: when argument `argi` is a constant string, compiles
  * it (an invalid pattern is an error on d with the call's span). Sets
  * call->state to an xregex_state (in q->qa) and call->cleanup. */
-bool xregex_prepare_arg(xquery *q, xcall *call, const vec *const *consts, uint32_t nargs, uint32_t argi,
-                        diag *d, uint32_t span_off, uint32_t span_len);
+bool xregex_prepare_arg(xquery *q, xcall *call, const vec *const *consts, uint32_t nargs,
+                        uint32_t argi, diag *d, uint32_t span_off, uint32_t span_len);
 
 /* The call's state, or `local` (zeroed) when prepare did not run: release
  * it with xregex_state_done() at the end of the kernel. */

@@ -604,7 +604,8 @@ bool dyn_iter_next(dyn_iter *it, const char **key, size_t *klen, const uint8_t *
 	return true;
 }
 
-bool dyn_member(const uint8_t *v, size_t len, const char *key, size_t klen, const uint8_t **val, size_t *vlen)
+bool dyn_member(const uint8_t *v, size_t len, const char *key, size_t klen, const uint8_t **val,
+                size_t *vlen)
 {
 	dyn_iter it;
 	if (len < 1 || v[0] != DYN_OBJECT || !dyn_iter_init(&it, v, len))
