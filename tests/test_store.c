@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "builder.h"
@@ -487,6 +488,85 @@ static void tables_append(void **state)
 	table_free(ab);
 }
 
+
+/* A finished string column with few distinct values becomes a dictionary:
+ * every row reads back the same, nulls stay null, memory shrinks, and
+ * appending afterwards still works. A column of many values stays plain. */
+static void dictionary_columns(void **state)
+{
+	(void)state;
+	column c;
+	assert_int_equal(col_init(&c, "Product", 7, KQLITE_TYPE_STRING), 0);
+	static const char *const names[] = {"Defender for IoT", "", "Azure Security Center", "é unicode"};
+	for (size_t i = 0; i < 1000; i++) {
+		if (i % 7 == 3)
+			assert_int_equal(col_push_null(&c), 0);
+		else
+			assert_int_equal(col_push_bytes(&c, names[i % 4], strlen(names[i % 4])), 0);
+	}
+	size_t before = col_memory(&c);
+	assert_int_equal(col_finish(&c), 0);
+	assert_int_equal(c.dict_width, 1);
+	assert_true(c.ndict <= 4);
+	assert_true(col_memory(&c) < before / 4);
+	for (size_t i = 0; i < 1000; i++) {
+		size_t len;
+		const char *p = col_bytes(&c, i, &len);
+		if (i % 7 == 3) {
+			assert_true(col_is_null(&c, i));
+			assert_int_equal(len, 0);
+		} else {
+			assert_false(col_is_null(&c, i));
+			assert_int_equal(len, strlen(names[i % 4]));
+			assert_memory_equal(p, names[i % 4], len);
+		}
+	}
+	/* back to the plain form on append */
+	assert_int_equal(col_push_bytes(&c, "new", 3), 0);
+	assert_int_equal(c.dict_width, 0);
+	size_t len;
+	const char *p = col_bytes(&c, 1000, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(p, "new", 3);
+	p = col_bytes(&c, 2, &len);
+	assert_memory_equal(p, names[2], len);
+	col_truncate(&c, 500);
+	assert_int_equal(c.n, 500);
+	col_free(&c);
+
+	/* many distinct values: stays plain */
+	assert_int_equal(col_init(&c, "Id", 2, KQLITE_TYPE_STRING), 0);
+	for (size_t i = 0; i < 1000; i++) {
+		char buf[32];
+		int n = snprintf(buf, sizeof(buf), "id-%zu", i);
+		assert_int_equal(col_push_bytes(&c, buf, (size_t)n), 0);
+	}
+	assert_int_equal(col_finish(&c), 0);
+	assert_int_equal(c.dict_width, 0);
+	p = col_bytes(&c, 999, &len);
+	assert_memory_equal(p, "id-999", 6);
+	col_free(&c);
+
+	/* 300 distinct values over 5000 rows: two-byte codes */
+	assert_int_equal(col_init(&c, "Host", 4, KQLITE_TYPE_STRING), 0);
+	for (size_t i = 0; i < 5000; i++) {
+		char buf[32];
+		int n = snprintf(buf, sizeof(buf), "host-%zu", (i * 7) % 300);
+		assert_int_equal(col_push_bytes(&c, buf, (size_t)n), 0);
+	}
+	assert_int_equal(col_finish(&c), 0);
+	assert_int_equal(c.dict_width, 2);
+	assert_int_equal(c.ndict, 300);
+	for (size_t i = 0; i < 5000; i += 97) {
+		char buf[32];
+		int n = snprintf(buf, sizeof(buf), "host-%zu", (i * 7) % 300);
+		p = col_bytes(&c, i, &len);
+		assert_int_equal(len, (size_t)n);
+		assert_memory_equal(p, buf, len);
+	}
+	col_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +578,7 @@ int main(void)
 		cmocka_unit_test(builder_uses_the_schema),
 		cmocka_unit_test(bad_keys_keep_their_column),
 		cmocka_unit_test(tables_append),
+		cmocka_unit_test(dictionary_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

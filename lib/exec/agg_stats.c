@@ -8,9 +8,11 @@
  * Semantics and where they differ from Kusto's:
  * - dcount is exact (Kusto estimates with HyperLogLog; its accuracy
  *   argument, a constant 0..4, is checked and otherwise ignored).
- *   Values are kept in a hash set keyed with XXH3 and compared byte for
- *   byte: 1 and 1.0 in a dynamic column are two values, -0.0 and 0.0 one,
- *   all NaNs one, "" a value like any other.
+ *   Values are told apart by a 64-bit XXH3 hash of their bytes (see
+ *   dcount_update: exact but for hash collisions, odds below 1e-9 per
+ *   group for 100,000 distinct values): 1 and 1.0 in a dynamic column
+ *   are two values, -0.0 and 0.0 one, all NaNs one, "" a value like any
+ *   other.
  * - make_set(x, max): distinct values in first-seen order, at most max;
  *   a dynamic array's elements are added one by one (Kusto's docs:
  *   make_set of an array column is the set of its elements); nulls skipped.
@@ -258,22 +260,74 @@ static bool dcount_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *
 	return true;
 }
 
+/* dcount keeps one table of the (group, value) pairs seen, shared by all
+ * groups, and a count per group: a row costs one hash and one probe in a
+ * single table, where a set per group would cost a cache miss or three.
+ * Values are compared by a 64-bit XXH3 hash of their bytes, so the count
+ * is exact unless two distinct values of one group collide (odds about
+ * n^2 / 2^65 for n distinct values: below 1e-9 for n = 100,000). */
+typedef struct st_dc {
+	int64_t n;
+} st_dc;
+
+static inline uint64_t pair_slot(uint64_t h, uint32_t g)
+{
+	uint64_t x = h ^ ((uint64_t)g * UINT64_C(0x9E3779B97F4A7C15));
+	x ^= x >> 29;
+	return x;
+}
+
+static bool pairs_grow(xquery *q, aggcfg *cfg)
+{
+	size_t ns = cfg->pair_slots ? cfg->pair_slots * 2 : 4096;
+	uint64_t *hs = arena_alloc(q->qa, ns * sizeof(uint64_t));
+	uint32_t *gs = arena_zalloc(q->qa, ns * sizeof(uint32_t));
+	if (!hs || !gs)
+		return x_nomem(q);
+	if (!agg_charge(q, ns * 12))
+		return false;
+	for (size_t k = 0; k < cfg->pair_slots; k++) {
+		uint32_t g = cfg->pair_group[k];
+		if (!g)
+			continue;
+		size_t at = pair_slot(cfg->pair_hash[k], g) & (ns - 1);
+		while (gs[at])
+			at = (at + 1) & (ns - 1);
+		gs[at] = g;
+		hs[at] = cfg->pair_hash[k];
+	}
+	cfg->pair_hash = hs;
+	cfg->pair_group = gs;
+	cfg->pair_slots = ns;
+	return true;
+}
+
 static bool dcount_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
                           uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)nargs;
+	aggcfg *cfg = (aggcfg *)a->state;
 	const vec *x = &args[0], *p = PRED(a, args);
 	FOR_SEL(i, sel, n)
 	{
 		if ((p && !agg_true(p, i)) || v_null(x, i))
 			continue;
-		st_set *s = STATE(st_set, i_k);
 		uint8_t buf[16];
 		const void *k;
 		size_t len = value_key(x, i, buf, &k);
-		bool added;
-		if (!vset_get(cx->q, &s->set) || !vset_add(cx->q, s->set, k, len, &added))
+		uint64_t h = XXH3_64bits(k, len);
+		uint32_t g = groups[i_k] + 1;
+		if ((cfg->npairs + 1) * 2 > cfg->pair_slots && !pairs_grow(cx->q, cfg))
 			return false;
+		size_t mask = cfg->pair_slots - 1, at = pair_slot(h, g) & mask;
+		while (cfg->pair_group[at] && !(cfg->pair_group[at] == g && cfg->pair_hash[at] == h))
+			at = (at + 1) & mask;
+		if (cfg->pair_group[at])
+			continue;
+		cfg->pair_group[at] = g;
+		cfg->pair_hash[at] = h;
+		cfg->npairs++;
+		STATE(st_dc, i_k)->n++;
 	}
 	return true;
 }
@@ -282,8 +336,7 @@ static bool dcount_finish(xquery *q, xagg *a, char *state, column *out, uint32_t
 {
 	(void)a;
 	(void)nout;
-	vset *s = ((st_set *)state)->set;
-	return agg_pushed(q, agg_push_i64(&out[0], s ? (int64_t)s->n : 0));
+	return agg_pushed(q, agg_push_i64(&out[0], ((st_dc *)state)->n));
 }
 
 /* ---- make_set, make_set_if --------------------------------------------- */
@@ -777,13 +830,13 @@ static void pct_destroy(xagg *a, char *state)
 	}
 
 const aggdef agg_dcount =
-    DEF("dcount", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, -1, -1, 0);
+    DEF("dcount", st_dc, dcount_prepare, dcount_update, dcount_finish, NULL, -1, -1, 0);
 const aggdef agg_dcountif =
-    DEF("dcountif", st_set, dcount_prepare, dcount_update, dcount_finish, set_destroy, 1, -1, 0);
-const aggdef agg_count_distinct = DEF("count_distinct", st_set, dcount_prepare, dcount_update,
-                                      dcount_finish, set_destroy, -1, -1, 0);
-const aggdef agg_count_distinctif = DEF("count_distinctif", st_set, dcount_prepare, dcount_update,
-                                        dcount_finish, set_destroy, 1, -1, 0);
+    DEF("dcountif", st_dc, dcount_prepare, dcount_update, dcount_finish, NULL, 1, -1, 0);
+const aggdef agg_count_distinct = DEF("count_distinct", st_dc, dcount_prepare, dcount_update,
+                                      dcount_finish, NULL, -1, -1, 0);
+const aggdef agg_count_distinctif = DEF("count_distinctif", st_dc, dcount_prepare, dcount_update,
+                                        dcount_finish, NULL, 1, -1, 0);
 const aggdef agg_make_set =
     DEF("make_set", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, -1, 1, 0);
 const aggdef agg_make_set_if =

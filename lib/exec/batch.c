@@ -32,8 +32,9 @@ const vec *batch_col(xctx *cx, xbatch *b, uint32_t j)
 {
 	bcolref *ref = &b->cols[j];
 	const column *c = ref->src;
-	if (!c)
+	if (!c || ref->ready)
 		return &ref->v;
+	ref->ready = true;
 	vec *v = &ref->v;
 	size_t s = ref->start;
 	uint32_t rows = b->rows;
@@ -65,25 +66,30 @@ const vec *batch_col(xctx *cx, xbatch *b, uint32_t j)
 	case KQLITE_TYPE_DYNAMIC: {
 		if (!vec_alloc(cx, v, rows, false))
 			return NULL;
-		const uint64_t *off = c->v.off + s;
 		const char *heap = c->heap ? c->heap : "";
-		for (uint32_t i = 0; i < rows; i++)
-			v->d.s[i] = (kstr){heap + off[i], (size_t)(off[i + 1] - off[i])};
+		if (c->dict_width) {
+			const uint64_t *off = c->v.off;
+			for (uint32_t i = 0; i < rows; i++) {
+				size_t k = col_code(c, s + i);
+				v->d.s[i] = (kstr){heap + off[k], (size_t)(off[k + 1] - off[k])};
+			}
+		} else {
+			const uint64_t *off = c->v.off + s;
+			for (uint32_t i = 0; i < rows; i++)
+				v->d.s[i] = (kstr){heap + off[i], (size_t)(off[i + 1] - off[i])};
+		}
 		if (c->type == KQLITE_TYPE_DYNAMIC && c->valid && c->nulls)
 			for (uint32_t i = 0; i < rows; i++)
 				if (!(c->valid[(s + i) >> 6] >> ((s + i) & 63) & 1))
 					v->d.s[i].n = 0;
-		ref->src = NULL;
 		return v;
 	}
 	default:
 		*v = vec_const_null(KQLITE_TYPE_NULL);
-		ref->src = NULL;
 		return v;
 	}
 	if (!read_nulls(cx, v, c, s, rows))
 		return NULL;
-	ref->src = NULL;
 	return v;
 }
 
@@ -162,4 +168,29 @@ xop *sink_table(xquery *q, table *t)
 	s->op = (xop){sink_push, sink_finish, sink_destroy, NULL};
 	s->t = t;
 	return &s->op;
+}
+
+bool dict_eval(xctx *cx, xnode *x, const column *c, size_t start, xentry entry, bool negate,
+               const uint32_t *sel, uint32_t n, uint8_t *out)
+{
+	if (x->dict_col != c) {
+		uint8_t *m = arena_alloc(cx->q->qa, c->ndict ? c->ndict : 1);
+		if (!m)
+			return x_nomem(cx->q);
+		for (size_t k = 0; k < c->ndict; k++) {
+			kstr v = {c->heap + c->v.off[k], (size_t)(c->v.off[k + 1] - c->v.off[k])};
+			m[k] = entry(x, v) != negate;
+		}
+		x->dict_col = c;
+		x->dict_match = m;
+	}
+	const uint8_t *m = x->dict_match;
+	if (c->dict_width == 1) {
+		const uint8_t *codes = (const uint8_t *)c->codes + start;
+		FOR_SEL(i, sel, n) out[i] = m[codes[i]];
+	} else {
+		const uint16_t *codes = (const uint16_t *)c->codes + start;
+		FOR_SEL(i, sel, n) out[i] = m[codes[i]];
+	}
+	return true;
 }

@@ -23,9 +23,11 @@
  * into one (read on first use by batch_col). */
 typedef struct bcolref {
 	vec v;
-	const column *src;   /* non-NULL until materialized */
-	size_t start;
+	const column *src;   /* the stored column, if the vector comes from one */
+	size_t start;        /* its first row */
+	bool ready;          /* v holds the rows (always, when src is NULL) */
 } bcolref;
+
 
 typedef struct xbatch {
 	uint32_t rows;        /* length of every vector */
@@ -34,6 +36,18 @@ typedef struct xbatch {
 	uint32_t ncols;
 	bcolref *cols;
 } xbatch;
+
+/* The stored dictionary column behind batch column j, or NULL: kernels
+ * that can work on codes (a comparison with a constant, a group key)
+ * read codes from row `*start` on instead of the values. */
+static inline const column *batch_dict(const xbatch *b, uint32_t j, size_t *start)
+{
+	const bcolref *r = &b->cols[j];
+	if (!r->src || !r->src->dict_width)
+		return NULL;
+	*start = r->start;
+	return r->src;
+}
 
 /* Column j as a vector (reads a stored column's rows into tmp once). */
 const vec *batch_col(xctx *cx, xbatch *b, uint32_t j);
@@ -56,7 +70,18 @@ struct xnode {
 	xcall call;           /* scalar functions */
 	void *aux;            /* kernel data: compiled regex, needle tables, IN sets */
 	const ast *src;       /* for run-time error spans */
+	/* A predicate's result for each entry of the dictionary column it last
+	 * read (one byte an entry), so rows cost a table lookup. */
+	const column *dict_col;
+	uint8_t *dict_match;
 };
+
+/* The rows' dictionary entries as a 0/1 result (out[i] for the active
+ * rows), through x's per-entry table for column c -- computed on first use
+ * by calling entry(x, value) once per entry. */
+typedef bool (*xentry)(const xnode *x, kstr value);
+bool dict_eval(xctx *cx, xnode *x, const column *c, size_t start, xentry entry, bool negate,
+               const uint32_t *sel, uint32_t n, uint8_t *out);
 
 bool xnode_is_const(const xnode *x);
 bool xnode_is_col(const xnode *x);

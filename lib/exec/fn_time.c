@@ -405,11 +405,53 @@ static void bin_row(const vec *x, const vec *size, const vec *at, uint32_t i, ve
 	put_i64(out, i, ok, r);
 }
 
+/* The common case, vectorized: integer ticks binned by a constant
+ * positive size from a constant fixed point. Returns 0 when it does not
+ * apply, 1 when done, -1 on error. */
+static int bin_fast(xctx *cx, const vec *x, const vec *size, const vec *at, const uint32_t *sel, uint32_t n,
+                    uint32_t rows, vec *out)
+{
+	if (type_phys(out->type) != PH_I64 || type_phys(x->type) != PH_I64 || x->is_const ||
+	    x->type == KQLITE_TYPE_INT || !size->is_const || type_phys(size->type) != PH_I64 || v_null(size, 0) ||
+	    (at && (!at->is_const || type_phys(at->type) != PH_I64 || v_null(at, 0))))
+		return 0;
+	int64_t sv = v_i64(size, 0), av = at ? v_i64(at, 0) : 0;
+	if (sv <= 0 || av < -TICKS_MAX_DATETIME || av > TICKS_MAX_DATETIME)
+		return 0;
+	if (!vec_alloc(cx, out, rows, x->nulls != NULL))
+		return -1;
+	const int64_t *xv = x->d.i;
+	int64_t *o = out->d.i;
+	bool dt = out->type == KQLITE_TYPE_DATETIME;
+	FOR_SEL(i, sel, n)
+	{
+		if (x->nulls && x->nulls[i]) {
+			out->nulls[i] = 1;
+			o[i] = 0;
+			continue;
+		}
+		int64_t d, r;
+		bool ok = !__builtin_sub_overflow(xv[i], av, &d) && ifloor(d, sv, &r) && !__builtin_add_overflow(r, av, &r) &&
+		          (!dt || dt_valid(r));
+		if (!ok) {
+			if (!vec_nulls(cx, out, rows))
+				return -1;
+			out->nulls[i] = 1;
+			r = 0;
+		}
+		o[i] = r;
+	}
+	return 1;
+}
+
 static bool fn_bin(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
+	int fast = bin_fast(cx, &args[0], &args[1], NULL, sel, n, rows, out);
+	if (fast)
+		return fast > 0;
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n)
@@ -422,6 +464,9 @@ static bool fn_bin_at(xctx *cx, const xcall *call, const vec *args, uint32_t nar
 {
 	(void)call;
 	(void)nargs;
+	int fast = bin_fast(cx, &args[0], &args[1], &args[2], sel, n, rows, out);
+	if (fast)
+		return fast > 0;
 	if (!out_alloc(cx, out, rows))
 		return false;
 	FOR_SEL(i, sel, n)

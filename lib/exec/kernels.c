@@ -276,8 +276,22 @@ static int str_cmp(kstr a, kstr b)
 	return CMP3(a.n, b.n);
 }
 
+static bool str_eq_const(const xnode *x, kstr s)
+{
+	kstr k = x->kids[1]->cval.d.s[0];
+	return s.n == k.n && (k.n == 0 || !memcmp(s.p, k.p, k.n));
+}
+
 static bool k_cmp_str(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n, vec *out)
 {
+	size_t start;
+	const column *dc;
+	if ((x->op == OP_EQ || x->op == OP_NE) && xnode_is_const(x->kids[1]) && xnode_is_col(x->kids[0]) &&
+	    (dc = batch_dict(b, x->kids[0]->col, &start))) {
+		out->type = KQLITE_TYPE_BOOL;
+		return vec_alloc(cx, out, b->rows, false) &&
+		       dict_eval(cx, x, dc, start, str_eq_const, x->op == OP_NE, sel, n, out->d.b);
+	}
 	vec l, r;
 	if (!eval_kids(cx, x, b, sel, n, &l, &r))
 		return false;

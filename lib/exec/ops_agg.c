@@ -30,6 +30,8 @@ typedef struct sum_op {
 	aitem *aggs;
 	uint32_t naggs;
 	uint32_t nout;       /* output columns: keys, then aggregates' */
+	const column *map_col; /* the dictionary column map is for */
+	uint32_t *map;       /* its entries' groups + 1 (0: not seen yet) */
 	const uint8_t *out_types;
 } sum_op;
 
@@ -160,6 +162,91 @@ static long new_group(sum_op *s, xctx *cx, const vec *kv, uint32_t i, uint64_t h
 	return (long)g;
 }
 
+/* The group of row i of the key vectors (whose combined hash is h),
+ * added when new; -1 on error. */
+static long find_or_add(sum_op *s, xctx *cx, const vec *kv, uint32_t i, uint64_t h)
+{
+	if ((s->ngroups + 1) * 2 > s->nslots && !grow_slots(s, cx->q))
+		return -1;
+	size_t mask = s->nslots - 1, at = h & mask;
+	while (s->slots[at]) {
+		uint32_t cand = s->slots[at] - 1;
+		if (s->hashes[cand] == h) {
+			bool eq = true;
+			for (uint32_t j = 0; j < s->nkeys && eq; j++)
+				eq = cell_equal(&s->groups->cols[j], cand, &kv[j], i);
+			if (eq)
+				return cand;
+		}
+		at = (at + 1) & mask;
+	}
+	long g = new_group(s, cx, kv, i, h);
+	if (g >= 0)
+		s->slots[at] = (uint32_t)(g + 1);
+	return g;
+}
+
+/* One key read from a dictionary column: each entry's group is found
+ * once and remembered, so rows cost a table lookup. */
+static bool groups_by_dict(sum_op *s, xctx *cx, xbatch *b, const column *dc, size_t start, uint32_t *groups)
+{
+	if (s->map_col != dc) {
+		free(s->map);
+		s->map = calloc(dc->ndict ? dc->ndict : 1, sizeof(uint32_t));
+		if (!s->map)
+			return x_nomem(cx->q);
+		s->map_col = dc;
+	}
+	uint32_t k = 0;
+	FOR_SEL(i, b->sel, b->n)
+	{
+		size_t code = col_code(dc, start + i);
+		uint32_t g = s->map[code];
+		if (!g) {
+			kstr value = {dc->heap + dc->v.off[code], (size_t)(dc->v.off[code + 1] - dc->v.off[code])};
+			vec one = {.type = KQLITE_TYPE_STRING, .is_const = true, .d.s = &value};
+			long found = find_or_add(s, cx, &one, 0, hash_cell(&one, 0));
+			if (found < 0)
+				return false;
+			g = s->map[code] = (uint32_t)found + 1;
+		}
+		groups[k++] = g - 1;
+	}
+	return true;
+}
+
+/* One integer key without nulls (bin(TimeGenerated, 1h), a long column). */
+static bool groups_by_i64(sum_op *s, xctx *cx, xbatch *b, const vec *kv, uint32_t *groups)
+{
+	uint32_t k = 0;
+	const column *c = &s->groups->cols[0];
+	FOR_SEL(i, b->sel, b->n)
+	{
+		int64_t v = v_i64(kv, i);
+		uint64_t h = mix64((uint64_t)v);
+		long g = -1;
+		if (kv->nulls && kv->nulls[vat(kv, i)])
+			h = hash_cell(kv, i); /* a null: the general path */
+		else if ((s->ngroups + 1) * 2 <= s->nslots) {
+			size_t mask = s->nslots - 1, at = h & mask;
+			while (s->slots[at]) {
+				uint32_t cand = s->slots[at] - 1;
+				if (s->hashes[cand] == h && !col_is_null(c, cand) &&
+				    (c->type == KQLITE_TYPE_INT ? c->v.i32[cand] == (int32_t)v : c->v.i64[cand] == v)) {
+					g = cand;
+					break;
+				}
+				at = (at + 1) & mask;
+			}
+		}
+		if (g < 0 && (g = find_or_add(s, cx, kv, i, h)) < 0)
+			return false;
+		c = &s->groups->cols[0]; /* it may have grown */
+		groups[k++] = (uint32_t)g;
+	}
+	return true;
+}
+
 static bool sum_push(xop *op, xctx *cx, xbatch *b)
 {
 	sum_op *s = (sum_op *)op;
@@ -169,44 +256,35 @@ static bool sum_push(xop *op, xctx *cx, xbatch *b)
 	vec *kv = arena_alloc(cx->tmp, (s->nkeys ? s->nkeys : 1) * sizeof(vec));
 	if (!groups || !kv)
 		return x_nomem(cx->q);
-	for (uint32_t k = 0; k < s->nkeys; k++)
-		if (!s->keys[k]->eval(cx, s->keys[k], b, b->sel, b->n, &kv[k]))
-			return false;
+	size_t start;
+	const column *dc;
 	if (s->nkeys == 0) {
 		if (s->ngroups == 0 && new_group(s, cx, NULL, 0, 0) < 0)
 			return false;
 		memset(groups, 0, b->n * sizeof(uint32_t));
+	} else if (s->nkeys == 1 && xnode_is_col(s->keys[0]) && s->keys[0]->type == KQLITE_TYPE_STRING &&
+	           (dc = batch_dict(b, s->keys[0]->col, &start))) {
+		if (!groups_by_dict(s, cx, b, dc, start, groups))
+			return false;
 	} else {
-		uint32_t k = 0;
-		FOR_SEL(i, b->sel, b->n)
-		{
-			uint64_t h = hash_cell(&kv[0], i);
-			for (uint32_t j = 1; j < s->nkeys; j++)
-				h = mix64(h ^ (hash_cell(&kv[j], i) + UINT64_C(0x9E3779B97F4A7C15) * j));
-			if ((s->ngroups + 1) * 2 > s->nslots && !grow_slots(s, cx->q))
+		for (uint32_t k = 0; k < s->nkeys; k++)
+			if (!s->keys[k]->eval(cx, s->keys[k], b, b->sel, b->n, &kv[k]))
 				return false;
-			size_t mask = s->nslots - 1, at = h & mask;
-			long g = -1;
-			while (s->slots[at]) {
-				uint32_t cand = s->slots[at] - 1;
-				if (s->hashes[cand] == h) {
-					bool eq = true;
-					for (uint32_t j = 0; j < s->nkeys && eq; j++)
-						eq = cell_equal(&s->groups->cols[j], cand, &kv[j], i);
-					if (eq) {
-						g = cand;
-						break;
-					}
-				}
-				at = (at + 1) & mask;
-			}
-			if (g < 0) {
-				g = new_group(s, cx, kv, i, h);
+		if (s->nkeys == 1 && type_phys(kv[0].type) == PH_I64) {
+			if (!groups_by_i64(s, cx, b, &kv[0], groups))
+				return false;
+		} else {
+			uint32_t k = 0;
+			FOR_SEL(i, b->sel, b->n)
+			{
+				uint64_t h = hash_cell(&kv[0], i);
+				for (uint32_t j = 1; j < s->nkeys; j++)
+					h = mix64(h ^ (hash_cell(&kv[j], i) + UINT64_C(0x9E3779B97F4A7C15) * j));
+				long g = find_or_add(s, cx, kv, i, h);
 				if (g < 0)
 					return false;
-				s->slots[at] = (uint32_t)(g + 1);
+				groups[k++] = (uint32_t)g;
 			}
-			groups[k++] = (uint32_t)g;
 		}
 	}
 	for (uint32_t a = 0; a < s->naggs; a++) {
@@ -264,6 +342,8 @@ static void sum_destroy(xop *op)
 	table_free(s->groups);
 	free(s->hashes);
 	free(s->slots);
+	free(s->map);
+	s->map = NULL;
 	s->groups = NULL;
 	s->hashes = NULL;
 	s->slots = NULL;

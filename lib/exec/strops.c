@@ -159,18 +159,32 @@ static bool make_needle(arena *a, kstr k, bool cs, needle *nd)
 	return true;
 }
 
-static bool k_strop(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n, vec *out)
+static bool strop_entry(const xnode *x, kstr value)
 {
-	vec l, r;
-	if (!x->kids[0]->eval(cx, x->kids[0], b, sel, n, &l) || !x->kids[1]->eval(cx, x->kids[1], b, sel, n, &r))
-		return false;
 	int kind;
 	bool cs, neg;
 	decode_op(x->op, &kind, &cs, &neg);
+	return str_match(kind, x->aux, value);
+}
+
+static bool k_strop(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n, vec *out)
+{
+	int kind;
+	bool cs, neg;
+	decode_op(x->op, &kind, &cs, &neg);
+	size_t start = 0;
+	const column *dc = x->aux && xnode_is_col(x->kids[0]) ? batch_dict(b, x->kids[0]->col, &start) : NULL;
+	vec l = {0}, r = {0};
+	if (!dc && (!x->kids[0]->eval(cx, x->kids[0], b, sel, n, &l) || !x->kids[1]->eval(cx, x->kids[1], b, sel, n, &r)))
+		return false;
 	out->type = KQLITE_TYPE_BOOL;
 	if (!vec_alloc(cx, out, b->rows, false))
 		return false;
 	const needle *fixed = x->aux;
+	if (fixed && dc) {
+		out->type = KQLITE_TYPE_BOOL;
+		return vec_alloc(cx, out, b->rows, false) && dict_eval(cx, x, dc, start, strop_entry, neg, sel, n, out->d.b);
+	}
 	if (fixed && !l.is_const) {
 		FOR_SEL(i, sel, n) out->d.b[i] = str_match(kind, fixed, l.d.s[i]) != neg;
 		return true;

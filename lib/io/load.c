@@ -247,7 +247,15 @@ static int commit(loader *l, catalog *cat)
 			table_free(t);
 			t = merged;
 		}
+		/* trimmed arrays; dictionaries for strings with few values */
+		for (size_t c = 0; c < t->ncols && rc == KQLITE_OK; c++)
+			if (col_finish(&t->cols[c]) != 0) {
+				diag_set_nospan(l->d, KQLITE_NOMEM, "out of memory while loading %s", l->path);
+				rc = KQLITE_NOMEM;
+			}
 		ready[i] = t;
+		if (rc)
+			break;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (rc == KQLITE_OK && catalog_put(cat, ready[i]) != KQLITE_OK) {

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 static size_t width_of(kqlite_type t)
 {
@@ -43,6 +44,7 @@ int col_init(column *c, const char *name, size_t len, kqlite_type type)
 
 void col_free(column *c)
 {
+	free(c->codes);
 	free(c->name);
 	free(c->v.any);
 	free(c->valid);
@@ -50,9 +52,51 @@ void col_free(column *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Back to the plain form (one offset per row) before a change. */
+static int undict(column *c)
+{
+	if (!c->dict_width)
+		return 0;
+	size_t total = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k = col_code(c, i);
+		total += (size_t)(c->v.off[k + 1] - c->v.off[k]);
+	}
+	size_t cap = c->n ? c->n : 1;
+	uint64_t *off = malloc((cap + 1) * sizeof(uint64_t));
+	char *heap = malloc(total ? total : 1);
+	if (!off || !heap) {
+		free(off);
+		free(heap);
+		return KQLITE_NOMEM;
+	}
+	off[0] = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t len;
+		const char *p = col_bytes(c, i, &len);
+		if (len)
+			memcpy(heap + off[i], p, len);
+		off[i + 1] = off[i] + len;
+	}
+	free(c->v.off);
+	free(c->heap);
+	free(c->codes);
+	c->v.off = off;
+	c->heap = heap;
+	c->heap_len = c->heap_cap = total ? total : 1;
+	c->heap_len = total;
+	c->cap = cap;
+	c->codes = NULL;
+	c->dict_width = 0;
+	c->ndict = 0;
+	return 0;
+}
+
 /* Room for one more row. */
 static int grow(column *c)
 {
+	if (c->dict_width && undict(c))
+		return KQLITE_NOMEM;
 	if (c->n < c->cap)
 		return 0;
 	size_t cap = c->cap ? c->cap * 2 : 64;
@@ -204,6 +248,13 @@ void col_truncate(column *c, size_t n)
 {
 	if (n >= c->n)
 		return;
+	if (c->dict_width && undict(c)) { /* keep the dictionary; drop the codes past n */
+		for (size_t i = n; i < c->n; i++)
+			if (col_is_null(c, i))
+				c->nulls--;
+		c->n = n;
+		return;
+	}
 	for (size_t i = n; i < c->n; i++)
 		if (col_is_null(c, i))
 			c->nulls--;
@@ -214,8 +265,162 @@ void col_truncate(column *c, size_t n)
 
 size_t col_memory(const column *c)
 {
+	if (c->dict_width) {
+		size_t m = c->n * c->dict_width + (c->ndict + 1) * sizeof(uint64_t) + c->heap_cap;
+		if (c->valid)
+			m += (c->n + 63) / 64 * sizeof(uint64_t);
+		return m;
+	}
 	size_t m = c->cap * width_of(c->type) + c->heap_cap;
 	if (c->valid)
 		m += (c->cap + 63) / 64 * sizeof(uint64_t);
 	return m;
+}
+
+/* ---- finishing: trimmed arrays, dictionaries ------------------------------ */
+
+static void trim(column *c)
+{
+	if (c->dict_width || c->cap <= c->n)
+		return;
+	size_t rows = c->n ? c->n : 1;
+	size_t slots = is_bytes(c->type) ? rows + 1 : rows;
+	void *v = realloc(c->v.any, slots * width_of(c->type));
+	if (v) {
+		c->v.any = v;
+		c->cap = rows;
+	}
+	if (c->valid) {
+		uint64_t *bits = realloc(c->valid, (rows + 63) / 64 * sizeof(uint64_t));
+		if (bits)
+			c->valid = bits;
+	}
+	if (is_bytes(c->type) && c->heap && c->heap_cap > c->heap_len) {
+		char *h = realloc(c->heap, c->heap_len ? c->heap_len : 1);
+		if (h) {
+			c->heap = h;
+			c->heap_cap = c->heap_len ? c->heap_len : 1;
+		}
+	}
+}
+
+enum { DICT_MAX = 65536 };
+
+static int dict_encode(column *c)
+{
+	size_t n = c->n;
+	if (c->type != KQLITE_TYPE_STRING || c->dict_width || n < 64)
+		return 0;
+	size_t nslots = 1024;
+	uint32_t *slots = calloc(nslots, sizeof(uint32_t)); /* entry + 1 */
+	uint32_t *first = malloc(DICT_MAX * sizeof(uint32_t)); /* a row holding each entry */
+	uint64_t *hashes = malloc(DICT_MAX * sizeof(uint64_t));
+	uint16_t *codes = malloc(n * sizeof(uint16_t));
+	size_t nd = 0, bytes = 0;
+	int rc = 0;
+	if (!slots || !first || !hashes || !codes) {
+		rc = KQLITE_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *p = col_bytes(c, i, &len);
+		uint64_t h = XXH3_64bits(p, len);
+		size_t at = h & (nslots - 1);
+		for (;;) {
+			uint32_t e = slots[at];
+			if (!e)
+				break;
+			size_t el;
+			const char *ep = col_bytes(c, first[e - 1], &el);
+			if (hashes[e - 1] == h && el == len && (len == 0 || !memcmp(ep, p, len)))
+				break;
+			at = (at + 1) & (nslots - 1);
+		}
+		if (!slots[at]) {
+			/* a new value: give up when the dictionary would not pay */
+			if (nd == DICT_MAX || nd * 2 > n)
+				goto out;
+			first[nd] = (uint32_t)i;
+			hashes[nd] = h;
+			bytes += len;
+			slots[at] = (uint32_t)++nd;
+			if (nd * 2 > nslots) { /* rehash */
+				size_t ns = nslots * 2;
+				uint32_t *bigger = calloc(ns, sizeof(uint32_t));
+				if (!bigger) {
+					rc = KQLITE_NOMEM;
+					goto out;
+				}
+				for (size_t k = 0; k < nd; k++) {
+					size_t a = hashes[k] & (ns - 1);
+					while (bigger[a])
+						a = (a + 1) & (ns - 1);
+					bigger[a] = (uint32_t)(k + 1);
+				}
+				free(slots);
+				slots = bigger;
+				nslots = ns;
+				at = SIZE_MAX; /* re-found below */
+				size_t a = h & (ns - 1);
+				while (slots[a] != nd)
+					a = (a + 1) & (ns - 1);
+				at = a;
+			}
+		}
+		codes[i] = (uint16_t)(slots[at] - 1);
+	}
+	uint8_t width = nd <= 256 ? 1 : 2;
+	size_t plain = (n + 1) * sizeof(uint64_t) + c->heap_len;
+	size_t dict = n * width + (nd + 1) * sizeof(uint64_t) + bytes;
+	if (dict >= plain)
+		goto out;
+	uint64_t *off = malloc((nd + 1) * sizeof(uint64_t));
+	char *heap = malloc(bytes ? bytes : 1);
+	void *packed = width == 1 ? malloc(n ? n : 1) : NULL;
+	if (!off || !heap || (width == 1 && !packed)) {
+		free(off), free(heap), free(packed);
+		rc = KQLITE_NOMEM;
+		goto out;
+	}
+	off[0] = 0;
+	for (size_t k = 0; k < nd; k++) {
+		size_t len;
+		const char *p = col_bytes(c, first[k], &len);
+		if (len)
+			memcpy(heap + off[k], p, len);
+		off[k + 1] = off[k] + len;
+	}
+	if (width == 1) {
+		for (size_t i = 0; i < n; i++)
+			((uint8_t *)packed)[i] = (uint8_t)codes[i];
+	} else {
+		packed = codes;
+		uint16_t *fit = realloc(codes, (n ? n : 1) * sizeof(uint16_t));
+		if (fit)
+			packed = fit;
+		codes = NULL;
+	}
+	free(c->v.off);
+	free(c->heap);
+	c->v.off = off;
+	c->heap = heap;
+	c->heap_len = bytes;
+	c->heap_cap = bytes ? bytes : 1;
+	c->codes = packed;
+	c->dict_width = width;
+	c->ndict = nd;
+	c->cap = n;
+out:
+	free(slots);
+	free(first);
+	free(hashes);
+	free(codes);
+	return rc;
+}
+
+int col_finish(column *c)
+{
+	trim(c);
+	return dict_encode(c);
 }

@@ -29,6 +29,12 @@ typedef struct column {
 	char *heap;          /* string bytes (UTF-8), or dynamic values (dyn.h) */
 	size_t heap_len, heap_cap;
 	size_t failed;       /* values that did not convert when loaded (now null) */
+	/* Dictionary form of a finished string column (col_finish): row i's
+	 * value is entry codes[i] (dict_width bytes each), and v.off holds the
+	 * ndict + 1 offsets of the distinct values in heap. 0: plain form. */
+	uint8_t dict_width;
+	void *codes;
+	size_t ndict;
 } column;
 
 /* Returns 0 or KQLITE_NOMEM. The name is copied. */
@@ -56,12 +62,27 @@ static inline bool col_is_null(const column *c, size_t i)
 	return c->valid && !(c->valid[i >> 6] >> (i & 63) & 1);
 }
 
+/* The dictionary entry of row i (dictionary columns only). */
+static inline size_t col_code(const column *c, size_t i)
+{
+	return c->dict_width == 1 ? ((const uint8_t *)c->codes)[i] : ((const uint16_t *)c->codes)[i];
+}
+
 /* The bytes of row i of a string or dynamic column. */
 static inline const char *col_bytes(const column *c, size_t i, size_t *len)
 {
+	if (c->dict_width)
+		i = col_code(c, i);
 	*len = (size_t)(c->v.off[i + 1] - c->v.off[i]);
 	return c->heap ? c->heap + c->v.off[i] : ""; /* no heap yet: only empty values */
 }
+
+/* Ends appending: trims the arrays to the rows held, and stores a string
+ * column with few distinct values (at most 65536, and when it saves
+ * memory) as a dictionary. Appending later is still allowed (the column
+ * goes back to the plain form first). Returns 0 or KQLITE_NOMEM (the
+ * column is then unchanged and still valid). */
+int col_finish(column *c);
 
 /* Bytes the column holds (values, validity, heap), for reports and limits. */
 size_t col_memory(const column *c);
