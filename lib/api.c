@@ -1,6 +1,9 @@
 /* api.c -- the public API (kqlite.h) over the internal stages: handles,
  * errors and their spans, the catalog, and parsing. */
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #include "bind.h"
@@ -168,7 +171,13 @@ int kqlite_load(kqlite_db *db, const char *data, const kqlite_load_options *opts
 		o.warn = opts->warn;
 		o.payload = opts->payload;
 	}
-	return load_data(&db->cat, data, &o, &db->err);
+	int rc = load_data(&db->cat, data, &o, &db->err);
+#ifdef __GLIBC__
+	/* Loading frees much of what it allocated (the builder's growing
+	 * arrays, replaced tables); give those pages back to the system. */
+	malloc_trim(0);
+#endif
+	return rc;
 }
 
 int kqlite_parse(kqlite_db *db, const char *text, size_t len, kqlite_syntax **out)

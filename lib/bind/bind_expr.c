@@ -399,6 +399,12 @@ static uint8_t scalar_call(binder *b, const ast *n, rowscope *rs)
 	char err[DIAG_MSG_MAX];
 	if (fn_check(f, types, nt, &out, &bad, err, sizeof(err)) != 0)
 		return bind_error(b, bad >= 0 && (uint32_t)bad < n->nkids ? n->kids[bad] : n, "%s", err);
+	/* extract(re, group, text, typeof(T)) gives a T */
+	kqlite_type as;
+	if (!strcmp(f->canonical, "extract") && n->nkids == 4 && n->kids[3]->kind == A_CALL &&
+	    ast_text_is(n->kids[3], "typeof") && n->kids[3]->nkids == 1 &&
+	    type_from_name(n->kids[3]->kids[0]->text, n->kids[3]->kids[0]->tlen, &as))
+		out = (uint8_t)as;
 	return out;
 }
 

@@ -21,7 +21,8 @@
  *   guid (bytes) and strings (ordinal, by UTF-8 bytes); a NaN loses to
  *   any other real. Ties keep the first value seen (arg_min/arg_max keep
  *   the first row). min/max of dynamic is an error at prepare.
- * - arg_max(k, a, b...): rows whose k is null are skipped; the outputs are
+ * - arg_max(k, a, b...): rows whose k is null lose to any other (a group
+ *   with only null keys gives its first row); the outputs are
  *   k, a, b... at the chosen row (a and b may be null there).
  * - take_any(a, b, ...) with several arguments: the group's first row as
  *   it is (nulls included).
@@ -817,9 +818,14 @@ static bool argmax_update(xctx *cx, xagg *a, char *base, const uint32_t *groups,
 	bool max = AGGDEF(a)->flags & AF_MAX;
 	FOR_SEL(i, sel, n)
 	{
-		if (v_null(k0, i))
-			continue;
 		st_row *s = STATE(st_row, i_k);
+		if (v_null(k0, i)) {
+			/* a group whose keys are all null still gives one of its rows
+			 * (the first); a row with a key replaces it */
+			if (!s->done && !row_take(cx->q, a, s, args, i))
+				return false;
+			continue;
+		}
 		if ((!s->first.set || cell_beaten(k0, i, &s->first, max)) &&
 		    !row_take(cx->q, a, s, args, i))
 			return false;

@@ -661,6 +661,11 @@ static xnode *call(planner *p, const ast *n, const xscope *sc)
 		return const_node(p, n, &v);
 	}
 	kqlite_type conv;
+	if (ast_text_is(n, "typeof") && n->nkids == 1 &&
+	    type_from_name(n->kids[0]->text, n->kids[0]->tlen, &conv)) {
+		vec v = vec_const_null((uint8_t)conv); /* a type as a value: a typed null */
+		return const_node(p, n, &v);
+	}
 	if (type_from_name(n->text, n->tlen, &conv) && n->nkids == 1) {
 		xnode *a = compile_expr(p, n->kids[0], sc);
 		return a ? cast_to(p, a, (uint8_t)conv) : NULL;
