@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # dev.sh -- the one entry point: installs what is missing (Debian 12; as
 # root, or with sudo), builds, and runs.
-#   bash dev.sh demo    release build; checks the example queries and loads
-#                       the bundled sample export
+#   bash dev.sh demo    release build; runs the connector queries and the
+#                       ingestion chart over the bundled sample export
 #   bash dev.sh test    sanitizer build (-Werror, ASan, UBSan); every test
-#   bash dev.sh bench   release build; benchmarks (bench/corpus.sh DIR for a corpus)
+#   bash dev.sh bench [ROWS]  release build; parser and engine benchmarks
+#                       (bench/corpus.sh DIR for a corpus, bench/load.sh for loading)
 #   bash dev.sh fuzz [parse|prepare|json] [SECONDS]   clang/libFuzzer build and run
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -39,8 +40,19 @@ case "${1:-demo}" in
 demo)
     ensure_packages "${PKGS[@]}"
     setup build
-    build/tools/kqlite check examples/*.kql
-    build/tools/kqlite load --summary examples/data
+    now=$(cat examples/data/NOW)
+    # The connector checks and the ingestion chart of MISSION.md over the
+    # bundled sample export, with now() pinned to the sample's reference time.
+    for q in defender_for_iot_alerts defender_for_cloud_alerts defender_for_identity_alerts \
+             m365_defender_incidents alerts_by_product suspicious_powershell \
+             incident_ingestion_chart device_events_chart; do
+        echo "== examples/$q.kql"
+        case $q in
+        *_alerts|m365_*) build/tools/kqlite --now "$now" --format table examples/data 2>/dev/null \
+                             -q "$(cat "examples/$q.kql") | count" ;;
+        *) build/tools/kqlite --now "$now" --format table examples/data -f "examples/$q.kql" 2>/dev/null ;;
+        esac
+    done
     ;;
 test)
     ensure_packages "${PKGS[@]}"
@@ -57,6 +69,9 @@ bench)
     ensure_packages "${PKGS[@]}"
     setup build
     build/bench/bench_parse examples/*.kql tests/queries/*.kql
+    # the engine: Q1..Q5 of issue 5 on 1M generated rows a table (and on
+    # DuckDB when `cd bench && npm install --no-save @duckdb/node-api` ran)
+    bash bench/query.sh "${2:-1000000}" build
     ;;
 fuzz)
     target=${2:-parse}
