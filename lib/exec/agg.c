@@ -595,8 +595,9 @@ static bool avg_finish(xquery *q, xagg *a, char *state, column *out, uint32_t no
 {
 	(void)nout;
 	st_avg *s = (st_avg *)state;
-	if (!s->n)
-		return agg_pushed(q, col_push_null(&out[0]));
+	if (!s->n) /* 0 / 0: NaN for a real average (the summarize docs), else null */
+		return agg_pushed(q, type_phys(a->rtype[0]) == PH_F64 ? agg_push_f64(&out[0], NAN)
+		                                                      : col_push_null(&out[0]));
 	if (type_phys(a->rtype[0]) == PH_I64)
 		return agg_pushed(q, agg_push_i64(&out[0], mean_i(s) + f2i(s->f / (double)s->n)));
 	return agg_pushed(q, agg_push_f64(&out[0], mean_f(s) + s->f / (double)s->n));
