@@ -65,7 +65,7 @@ static const schema_case schema_cases[] = {
 	{"SecurityAlert | summarize (LastTime, LastName) = arg_max(TimeGenerated, AlertName) by SystemAlertId",
 	 "SystemAlertId:string LastTime:datetime LastName:string"},
 	{"SecurityAlert | summarize take_any(AlertName), any(ProductName)",
-	 "AlertName:string ProductName:string"},
+	 "AlertName:string any_ProductName:string"},
 	{"SecurityAlert | summarize percentile(ConfidenceScore, 95), percentiles(ConfidenceScore, 50, 99.9)",
 	 "percentile_ConfidenceScore_95:real percentile_ConfidenceScore_50:real percentile_ConfidenceScore_99_9:real"},
 	{"SecurityAlert | summarize stdev(ConfidenceScore), variance(ConfidenceScore)",

@@ -344,6 +344,16 @@ bval bind_user_call(binder *b, const sym *f, const ast *call, const bschema *pip
 				           (int)f->len, f->name);
 				return v;
 			}
+			/* a value of another type than the parameter's: numbers pass
+			 * for numbers, dynamic and untyped values for anything */
+			uint8_t want = (uint8_t)decl->op, got = args[i].type;
+			bool num = type_is_numeric(want) && type_is_numeric(got);
+			if (decl->kind == A_TYPE && want != got && !num && got != TYPE_ANY && got != KQLITE_TYPE_NULL &&
+			    got != KQLITE_TYPE_DYNAMIC && want != KQLITE_TYPE_DYNAMIC) {
+				bind_error(b, arg, "argument %u of %.*s() must be %s, not %s", i + 1, (int)f->len, f->name,
+				           kqlite_type_name((kqlite_type)want), kqlite_type_name((kqlite_type)got));
+				return v;
+			}
 		}
 	}
 	sym *saved = b->scope;

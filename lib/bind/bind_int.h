@@ -52,6 +52,7 @@ typedef struct binder {
 	int call_depth;
 	bool fuzzy;                /* inside union isfuzzy=true: missing tables are skipped */
 	bool missing;              /* set when a fuzzy leg was skipped */
+	uint32_t agg_keys;         /* summarize: its group keys, which arg_max(x, *) leaves out */
 	const ast *unsupported;
 	const char *unsupported_what;
 } binder;
@@ -84,6 +85,8 @@ const char *bind_concat(binder *b, const char *a, size_t alen, const char *c, si
 const char *bind_agg_name(binder *b, const fn_def *f, const ast *call, uint32_t *len);
 
 /* bind_ops.c */
+/* Whether a name matches a NAMEPAT (Device*, *Events, *Info*). */
+bool bind_pattern_matches(const ast *pat, const char *name, size_t len);
 const bschema *bind_operator(binder *b, const ast *op, const bschema *in);
 const bschema *bind_source(binder *b, const ast *n);
 const bschema *bind_union(binder *b, const ast *n, const bschema *piped);

@@ -162,6 +162,14 @@ static const bschema *column_list(binder *b, const ast *op, const bschema *in, i
 
 /* ---- name patterns: project-away, project-keep, project-reorder ------- */
 
+static bool pattern_matches(const ast *pat, const bcol *c);
+
+bool bind_pattern_matches(const ast *pat, const char *name, size_t len)
+{
+	bcol c = {name, (uint32_t)len, 0};
+	return pattern_matches(pat, &c);
+}
+
 static bool pattern_matches(const ast *pat, const bcol *c)
 {
 	bool lead = pat->op & 1, trail = pat->op & 2;
@@ -231,10 +239,26 @@ static const bschema *project_reorder(binder *b, const ast *op, const bschema *i
 		const ast *pat = op->kids[k];
 		if (!pattern_found(b, pat, in))
 			return NULL;
+		uint32_t first = out->n;
 		for (uint32_t i = 0; i < in->n; i++)
 			if (pattern_matches(pat, &in->cols[i]) && sch_find(out, in->cols[i].name, in->cols[i].len) < 0 &&
 			    !sch_append(b->a, out, in->cols[i].name, in->cols[i].len, in->cols[i].type))
 				return bind_nomem(b), NULL;
+		/* a* asc / a* desc: the matched columns in name order */
+		bool asc = pat->op & 4, desc = pat->op & 8;
+		for (uint32_t i = first + 1; (asc || desc) && i < out->n; i++)
+			for (uint32_t j = i; j > first; j--) {
+				const bcol *x = &out->cols[j - 1], *y = &out->cols[j];
+				size_t m = x->len < y->len ? x->len : y->len;
+				int c = memcmp(x->name, y->name, m);
+				if (!c)
+					c = (x->len > y->len) - (x->len < y->len);
+				if (asc ? c <= 0 : c >= 0)
+					break;
+				bcol t = out->cols[j - 1];
+				out->cols[j - 1] = out->cols[j];
+				out->cols[j] = t;
+			}
 	}
 	for (uint32_t i = 0; i < in->n; i++)
 		if (sch_find(out, in->cols[i].name, in->cols[i].len) < 0 &&
@@ -340,12 +364,15 @@ static bool expand_aggregate(binder *b, const fn_def *f, const ast *call, bschem
 		if (a->kind == A_STAR) {
 			for (uint32_t c = 0; c < in->n; c++) {
 				const bcol *col = &in->cols[c];
-				if (sch_find(out, col->name, col->len) >= 0)
+				/* '*' leaves out the group keys; a name another aggregate
+				 * took gets a suffix (x1) */
+				long at = sch_find(out, col->name, col->len);
+				if (at >= 0 && (uint32_t)at < b->agg_keys)
 					continue;
 				if (argmax && call->kids[0]->kind == A_NAME && col->len == call->kids[0]->tlen &&
 				    !memcmp(col->name, call->kids[0]->text, col->len))
 					continue;
-				if (!append_col(b, out, col->name, col->len, col->type, false))
+				if (!append_col(b, out, col->name, col->len, col->type, true))
 					return false;
 				produced++;
 			}
@@ -361,6 +388,10 @@ static bool expand_aggregate(binder *b, const fn_def *f, const ast *call, bschem
 		if (produced < nnames) {
 			name = names[produced]->text;
 			len = names[produced]->tlen;
+		} else if (!strcmp(f->name, "any") && (name = bind_expr_name(b, a, &len))) {
+			/* the deprecated any(x) is any_x; take_any(x) is x */
+			if (!(name = bind_concat(b, "any_", 4, name, len, &len)))
+				return false;
 		} else if (!(name = bind_expr_name(b, a, &len))) {
 			if (!column_n(b, out, "Column", &name, &len))
 				return false;
@@ -429,6 +460,7 @@ static const bschema *summarize(binder *b, const ast *op, const bschema *in)
 	for (uint32_t i = 0; op->kids[2] && i < op->kids[2]->nkids; i++)
 		if (!add_key(b, op->kids[2]->kids[i], &keys, out))
 			return NULL;
+	b->agg_keys = out->n;
 	for (uint32_t i = 0; i < op->kids[1]->nkids; i++) {
 		const ast *item = op->kids[1]->kids[i];
 		if (item->kind == A_ASSIGN && sch_find(out, item->text, item->tlen) >= 0)
@@ -436,6 +468,7 @@ static const bschema *summarize(binder *b, const ast *op, const bschema *in)
 		if (!add_aggregate(b, item, in, out, 0))
 			return NULL;
 	}
+	b->agg_keys = 0;
 	if (in->open)
 		out->open = true;
 	return out;
@@ -617,6 +650,28 @@ static const bschema *join(binder *b, const ast *op, const bschema *left, bool l
 /* A union leg by name may be a wildcard (Device*). */
 static bool add_wildcard_legs(binder *b, const ast *pat, const bschema **legs, uint32_t *n, uint32_t max)
 {
+	/* views defined with let match too (plain functions do not) */
+	const char *names[256];
+	size_t nnames = 0;
+	for (const sym *s = b->scope; s && nnames < 256; s = s->next)
+		if (s->kind == SYM_FUNC && s->lambda->op == 1 && s->lambda->kids[0]->nkids == 0 &&
+		    bind_pattern_matches(pat, s->name, s->len)) {
+			bool seen = false;
+			for (size_t k = 0; k < nnames && !seen; k++)
+				seen = strlen(names[k]) == s->len && !memcmp(names[k], s->name, s->len);
+			if (!seen && (names[nnames] = arena_strndup(b->a, s->name, s->len)))
+				nnames++;
+		}
+	for (size_t k = nnames; k-- > 0 && *n < max;) {
+		ast name = *pat;
+		name.kind = A_NAME;
+		name.text = names[k];
+		name.tlen = (uint32_t)strlen(names[k]);
+		const bschema *s = bind_table(b, &name);
+		if (!s)
+			return false;
+		legs[(*n)++] = s;
+	}
 	for (size_t i = 0; i < b->cat->ntables && *n < max; i++) {
 		const char *t = b->cat->tables[i]->name;
 		bcol c = {t, (uint32_t)strlen(t), 0};
@@ -678,6 +733,9 @@ const bschema *bind_union(binder *b, const ast *n, const bschema *piped)
 	b->fuzzy = saved;
 	if (bind_failed(b))
 		return NULL;
+	if (nlegs == 0)
+		return bind_error(b, n, "union: none of its tables exist (isfuzzy=true skips missing tables, "
+		                        "but at least one must be there)"), NULL;
 	/* (name, type) pairs in order of first appearance */
 	ucol *cols = NULL;
 	uint32_t ncols = 0, cap = 0;

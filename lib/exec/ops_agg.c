@@ -418,7 +418,7 @@ static bool add_agg(planner *p, sum_op *s, const ast *value, const xscope *in, c
 			const ast *first = value->kids[0];
 			for (uint32_t c = 0; c < in->ncols; c++) {
 				size_t cl = strlen(in->names[c]);
-				if (out && in_output(out, *at, in->names[c], cl))
+				if (out && in_output(out, s->nkeys, in->names[c], cl))
 					continue;
 				if (argmax && first->kind == A_NAME && first->tlen == cl && !memcmp(first->text, in->names[c], cl))
 					continue;

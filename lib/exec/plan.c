@@ -499,8 +499,64 @@ static xtab *union_of(planner *p, const ast *n, xtab *piped)
 	bool saved = p->b.fuzzy;
 	for (uint32_t i = 1; i < n->nkids; i++) {
 		const ast *leg = n->kids[i];
-		if (leg->kind == A_NAMEPAT)
-			return plan_error(p, leg, "not supported yet: union with a wildcard table name"), NULL;
+		if (leg->kind == A_NAMEPAT) {
+			/* Device*: the views defined with let, then the catalog's
+			 * tables, whose names match (the binder's order) */
+			const ast *found[512];
+			uint32_t nf = 0;
+			for (const pval *v = p->scope; v && nf < 256; v = v->next)
+				if (v->kind == PV_FUNC && v->expr->op == 1 && v->expr->kids[0]->nkids == 0 &&
+				    bind_pattern_matches(leg, v->name, v->len)) {
+					bool seen = false;
+					for (uint32_t k = 0; k < nf && !seen; k++)
+						seen = found[k]->tlen == v->len && !memcmp(found[k]->text, v->name, v->len);
+					ast *nm = seen ? NULL : arena_alloc(p->q->qa, sizeof(ast));
+					if (seen)
+						continue;
+					if (!nm)
+						return x_nomem(p->q), NULL;
+					*nm = *leg;
+					nm->kind = A_NAME;
+					nm->text = v->name;
+					nm->tlen = v->len;
+					found[nf++] = nm;
+				}
+			for (uint32_t a = 0, z = nf ? nf - 1 : 0; nf && a < z; a++, z--) {
+				const ast *t = found[a];
+				found[a] = found[z];
+				found[z] = t;
+			}
+			for (size_t c = 0; c < p->cat->ntables && nf < 512; c++) {
+				const char *tn = p->cat->tables[c]->name;
+				if (!bind_pattern_matches(leg, tn, strlen(tn)))
+					continue;
+				ast *nm = arena_alloc(p->q->qa, sizeof(ast));
+				if (!nm)
+					return x_nomem(p->q), NULL;
+				*nm = *leg;
+				nm->kind = A_NAME;
+				nm->text = tn;
+				nm->tlen = (uint32_t)strlen(tn);
+				found[nf++] = nm;
+			}
+			if (nlegs + nf >= max) {
+				xtab **l2 = arena_zalloc(p->q->qa, (max + nf) * sizeof(xtab *));
+				const ast **s2 = arena_zalloc(p->q->qa, (max + nf) * sizeof(ast *));
+				if (!l2 || !s2)
+					return x_nomem(p->q), NULL;
+				memcpy(l2, legs, nlegs * sizeof(xtab *));
+				memcpy(s2, srcs, nlegs * sizeof(ast *));
+				legs = l2, srcs = s2, max += nf;
+			}
+			for (uint32_t k = 0; k < nf; k++) {
+				xtab *lt = compile_tab(p, found[k]);
+				if (!lt)
+					return NULL;
+				srcs[nlegs] = found[k];
+				legs[nlegs++] = lt;
+			}
+			continue;
+		}
 		p->b.fuzzy = fuzzy;
 		xtab *lt = compile_tab(p, leg);
 		p->b.fuzzy = saved;
