@@ -298,11 +298,14 @@ static bool parse_iso(scan *c, civil *t)
 }
 
 /* The Log Analytics export form: 2/25/2025[,] 9:19:25.391 AM, with the
- * clock in 12-hour form when AM/PM follows, else 24-hour. */
+ * clock in 12-hour form when AM/PM follows, else 24-hour; also with
+ * dashes, 12-02-2022 (MM-dd-yyyy, as Kusto reads it). */
 static bool parse_us(scan *c, civil *t)
 {
-	if (!digits(c, 1, 2, &t->mo) || !eat(c, '/') || !digits(c, 1, 2, &t->d) || !eat(c, '/') ||
-	    !digits(c, 4, 4, &t->y))
+	if (!digits(c, 1, 2, &t->mo))
+		return false;
+	char sep = eat(c, '/') ? '/' : eat(c, '-') ? '-' : 0;
+	if (!sep || !digits(c, 1, 2, &t->d) || !eat(c, sep) || !digits(c, 4, 4, &t->y))
 		return false;
 	if (at_end(c))
 		return true;

@@ -162,15 +162,6 @@ KNOWN = {
         'doc output incomplete',
         'the union of 2024-01-01..05 and 2024-01-06..10 sorted by Time has 10 rows; the page '
         'shows only the last 7 (from 2024-01-04) and the example is not flagged partial_output'),
-    'union-operator#5': (
-        'not supported yet',
-        'union with a wildcard table name (View*, SomeView*, OtherView*): kqlite reports '
-        '"not supported yet: union with a wildcard table name"'),
-    'todatetime-function#2': (
-        'not supported yet',
-        "datetime strings in the MM-dd-yyyy form ('12-02-2022'): not in the datetime type page's "
-        'list of formats, which kqlite implements; datetime(\'12-02-2022\') is rejected as an '
-        'invalid literal and todatetime(\'12-02-2022\') gives null'),
 }
 
 # In scope, failing because of an engine bug: written to pending.kqltest (not run by CI) until
