@@ -49,6 +49,54 @@ static bool needle_at(const needle *nd, const uint8_t *p)
 	return nd->cs ? !memcmp(p, nd->s, nd->n) : eq_fold(p, nd->s, nd->n);
 }
 
+/* Candidate starts: where the needle's first and last bytes both match
+ * (each folded when it is a letter and the needle is case-insensitive),
+ * sixteen or thirty-two positions at a time; each candidate is verified.
+ * The last byte filters far better than the second (W. Mula's method). */
+#define FIND_BODY(VEC, LOAD, SET1, OR, CMPEQ, AND, MOVEMASK, WIDTH)                                 \
+	{                                                                                             \
+		uint8_t c0 = nd->s[0], c1 = nd->s[m - 1];                                             \
+		bool f0 = !nd->cs && ((c0 | 32) >= 'a' && (c0 | 32) <= 'z');                          \
+		bool f1 = !nd->cs && ((c1 | 32) >= 'a' && (c1 | 32) <= 'z');                          \
+		VEC m0 = SET1((char)(f0 ? 0x20 : 0)), m1 = SET1((char)(f1 ? 0x20 : 0));               \
+		VEC k0 = SET1((char)c0), k1 = SET1((char)c1);                                         \
+		while (i + WIDTH <= last + 1) {                                                       \
+			VEC a = LOAD((const VEC *)(h + i));                                           \
+			VEC b = LOAD((const VEC *)(h + i + m - 1));                                   \
+			VEC e = AND(CMPEQ(OR(a, m0), k0), CMPEQ(OR(b, m1), k1));                      \
+			unsigned mask = (unsigned)MOVEMASK(e);                                        \
+			while (mask) {                                                                \
+				unsigned bit = (unsigned)__builtin_ctz(mask);                         \
+				if (needle_at(nd, h + i + bit))                                       \
+					return (long)(i + bit);                                       \
+				mask &= mask - 1;                                                     \
+			}                                                                             \
+			i += WIDTH;                                                                   \
+		}                                                                                     \
+	}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+__attribute__((target("avx2"))) static long find_avx2(const needle *nd, const uint8_t *h, size_t m, size_t last,
+                                                     size_t i)
+{
+	FIND_BODY(__m256i, _mm256_loadu_si256, _mm256_set1_epi8, _mm256_or_si256, _mm256_cmpeq_epi8,
+	          _mm256_and_si256, _mm256_movemask_epi8, 32)
+	for (; i <= last; i++)
+		if (needle_at(nd, h + i))
+			return (long)i;
+	return -1;
+}
+
+static bool have_avx2(void)
+{
+	static int known; /* 0 unknown, 1 no, 2 yes: a benign race, same answer */
+	if (!known)
+		known = __builtin_cpu_supports("avx2") ? 2 : 1;
+	return known == 2;
+}
+#endif
+
 /* Next position >= from where the needle occurs in h, or -1. */
 static long find(const needle *nd, const uint8_t *h, size_t hn, size_t from)
 {
@@ -59,31 +107,14 @@ static long find(const needle *nd, const uint8_t *h, size_t hn, size_t from)
 		return -1;
 	size_t last = hn - m; /* last start position */
 	size_t i = from;
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (m >= 2 && last + 1 - i >= 32 && have_avx2())
+		return find_avx2(nd, h, m, last, i);
+#endif
 #ifdef __SSE2__
-	if (m >= 2) {
-		uint8_t c0 = nd->s[0], c1 = nd->s[1];
-		/* Compare with each byte OR 0x20 when the needle byte is a letter:
-		 * letters fold, a few other bytes collide and are weeded out by
-		 * the exact check. */
-		bool f0 = !nd->cs && ((c0 | 32) >= 'a' && (c0 | 32) <= 'z');
-		bool f1 = !nd->cs && ((c1 | 32) >= 'a' && (c1 | 32) <= 'z');
-		__m128i m0 = _mm_set1_epi8((char)(f0 ? 0x20 : 0)), m1 = _mm_set1_epi8((char)(f1 ? 0x20 : 0));
-		__m128i k0 = _mm_set1_epi8((char)c0), k1 = _mm_set1_epi8((char)c1);
-		while (i + 16 <= last + 1) {
-			__m128i a = _mm_loadu_si128((const __m128i *)(h + i));
-			__m128i b = _mm_loadu_si128((const __m128i *)(h + i + 1));
-			__m128i e = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, m0), k0),
-			                          _mm_cmpeq_epi8(_mm_or_si128(b, m1), k1));
-			unsigned mask = (unsigned)_mm_movemask_epi8(e);
-			while (mask) {
-				unsigned bit = (unsigned)__builtin_ctz(mask);
-				if (needle_at(nd, h + i + bit))
-					return (long)(i + bit);
-				mask &= mask - 1;
-			}
-			i += 16;
-		}
-	}
+	if (m >= 2)
+		FIND_BODY(__m128i, _mm_loadu_si128, _mm_set1_epi8, _mm_or_si128, _mm_cmpeq_epi8, _mm_and_si128,
+		          _mm_movemask_epi8, 16)
 #endif
 	for (; i <= last; i++)
 		if (needle_at(nd, h + i))
