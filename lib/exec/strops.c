@@ -73,6 +73,21 @@ static bool needle_at(const needle *nd, const uint8_t *p)
 			}                                                                             \
 			i += WIDTH;                                                                   \
 		}                                                                                     \
+		if (i <= last && last + 1 >= WIDTH) { /* the tail: one overlapping chunk */       \
+			size_t j = last + 1 - WIDTH;                                                  \
+			VEC a = LOAD((const VEC *)(h + j));                                           \
+			VEC b = LOAD((const VEC *)(h + j + m - 1));                                   \
+			VEC e = AND(CMPEQ(OR(a, m0), k0), CMPEQ(OR(b, m1), k1));                      \
+			unsigned mask = (unsigned)MOVEMASK(e);                                        \
+			mask &= ~0u << (i - j); /* positions before i were seen */                    \
+			while (mask) {                                                                \
+				unsigned bit = (unsigned)__builtin_ctz(mask);                         \
+				if (needle_at(nd, h + j + bit))                                       \
+					return (long)(j + bit);                                       \
+				mask &= mask - 1;                                                     \
+			}                                                                             \
+			return -1;                                                                    \
+		}                                                                                     \
 	}
 
 #if defined(__x86_64__) && defined(__GNUC__)
