@@ -35,11 +35,13 @@ typedef struct aggcfg {
 	int64_t max;   /* element limit of make_list/make_set/make_bag */
 	uint32_t npct; /* percentiles: how many, and the percentages */
 	double *pct;
-	/* dcount: the (group, value hash) pairs seen, one table for all the
-	 * groups (in the query arena) */
+	/* dcount: the (group, value hash) pairs of every row, counted when the
+	 * first group finishes (agg_stats.c); malloc'd, freed by the last */
+	uint32_t *pair_group;
 	uint64_t *pair_hash;
-	uint32_t *pair_group; /* group + 1; 0: empty slot */
-	size_t npairs, pair_slots;
+	size_t npairs, pair_cap;
+	int64_t *counts;      /* distinct values per group, once counted */
+	size_t ncounts, next; /* groups counted; the group finish is at */
 } aggcfg;
 
 #define AGG_MAX_ELEMENTS INT64_C(1048576) /* make_list/make_set: Kusto's default and maximum */

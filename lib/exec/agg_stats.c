@@ -260,83 +260,153 @@ static bool dcount_prepare(xquery *q, xagg *a, const uint8_t *types, const vec *
 	return true;
 }
 
-/* dcount keeps one table of the (group, value) pairs seen, shared by all
- * groups, and a count per group: a row costs one hash and one probe in a
- * single table, where a set per group would cost a cache miss or three.
- * Values are compared by a 64-bit XXH3 hash of their bytes, so the count
- * is exact unless two distinct values of one group collide (odds about
- * n^2 / 2^65 for n distinct values: below 1e-9 for n = 100,000). */
+/* dcount appends each row's (group, 64-bit XXH3 hash of the value) to one
+ * buffer -- sequential writes, no per-group sets -- and counts when the
+ * first group finishes: the pairs are bucketed by group (a counting
+ * sort), then each group's hashes go through a small table that stays in
+ * cache. Values are told apart by their hash, so the count is exact
+ * unless two distinct values of one group collide (odds about n^2 / 2^65
+ * for n distinct values: below 1e-9 for n = 100,000). Groups finish in
+ * order (exec.h), so the k-th finish call is group k. */
 typedef struct st_dc {
-	int64_t n;
+	char unused;
 } st_dc;
-
-static inline uint64_t pair_slot(uint64_t h, uint32_t g)
-{
-	uint64_t x = h ^ ((uint64_t)g * UINT64_C(0x9E3779B97F4A7C15));
-	x ^= x >> 29;
-	return x;
-}
-
-static bool pairs_grow(xquery *q, aggcfg *cfg)
-{
-	size_t ns = cfg->pair_slots ? cfg->pair_slots * 2 : 4096;
-	uint64_t *hs = arena_alloc(q->qa, ns * sizeof(uint64_t));
-	uint32_t *gs = arena_zalloc(q->qa, ns * sizeof(uint32_t));
-	if (!hs || !gs)
-		return x_nomem(q);
-	if (!agg_charge(q, ns * 12))
-		return false;
-	for (size_t k = 0; k < cfg->pair_slots; k++) {
-		uint32_t g = cfg->pair_group[k];
-		if (!g)
-			continue;
-		size_t at = pair_slot(cfg->pair_hash[k], g) & (ns - 1);
-		while (gs[at])
-			at = (at + 1) & (ns - 1);
-		gs[at] = g;
-		hs[at] = cfg->pair_hash[k];
-	}
-	cfg->pair_hash = hs;
-	cfg->pair_group = gs;
-	cfg->pair_slots = ns;
-	return true;
-}
 
 static bool dcount_update(xctx *cx, xagg *a, char *base, const uint32_t *groups, const vec *args,
                           uint32_t nargs, const uint32_t *sel, uint32_t n)
 {
 	(void)nargs;
+	(void)base;
 	aggcfg *cfg = (aggcfg *)a->state;
 	const vec *x = &args[0], *p = PRED(a, args);
+	if (cfg->npairs + n > cfg->pair_cap) {
+		size_t cap = cfg->pair_cap ? cfg->pair_cap : 4096;
+		while (cap < cfg->npairs + n)
+			cap *= 2;
+		uint32_t *g = realloc(cfg->pair_group, cap * sizeof(uint32_t));
+		if (g)
+			cfg->pair_group = g;
+		uint64_t *h = g ? realloc(cfg->pair_hash, cap * sizeof(uint64_t)) : NULL;
+		if (!h)
+			return x_nomem(cx->q);
+		cfg->pair_hash = h;
+		if (!agg_charge(cx->q, (cap - cfg->pair_cap) * 12))
+			return false;
+		cfg->pair_cap = cap;
+	}
+	uint32_t *pg = cfg->pair_group;
+	uint64_t *ph = cfg->pair_hash;
+	size_t k = cfg->npairs;
 	FOR_SEL(i, sel, n)
 	{
 		if ((p && !agg_true(p, i)) || v_null(x, i))
 			continue;
 		uint8_t buf[16];
-		const void *k;
-		size_t len = value_key(x, i, buf, &k);
-		uint64_t h = XXH3_64bits(k, len);
-		uint32_t g = groups[i_k] + 1;
-		if ((cfg->npairs + 1) * 2 > cfg->pair_slots && !pairs_grow(cx->q, cfg))
-			return false;
-		size_t mask = cfg->pair_slots - 1, at = pair_slot(h, g) & mask;
-		while (cfg->pair_group[at] && !(cfg->pair_group[at] == g && cfg->pair_hash[at] == h))
-			at = (at + 1) & mask;
-		if (cfg->pair_group[at])
-			continue;
-		cfg->pair_group[at] = g;
-		cfg->pair_hash[at] = h;
-		cfg->npairs++;
-		STATE(st_dc, i_k)->n++;
+		const void *key;
+		size_t len = value_key(x, i, buf, &key);
+		pg[k] = groups[i_k];
+		ph[k++] = XXH3_64bits(key, len);
 	}
+	cfg->npairs = k;
 	return true;
+}
+
+/* Counts every group's distinct hashes (see above). */
+static bool dcount_count(xquery *q, aggcfg *cfg)
+{
+	size_t n = cfg->npairs, ng = 0;
+	for (size_t k = 0; k < n; k++)
+		if (cfg->pair_group[k] >= ng)
+			ng = (size_t)cfg->pair_group[k] + 1;
+	size_t *start = calloc(ng + 1, sizeof(size_t));
+	uint64_t *sorted = malloc((n ? n : 1) * sizeof(uint64_t));
+	cfg->counts = calloc(ng ? ng : 1, sizeof(int64_t));
+	uint64_t *table = NULL;
+	size_t tsize = 0;
+	bool ok = start && sorted && cfg->counts && agg_charge(q, n * 8 + ng * 16);
+	if (ok) {
+		for (size_t k = 0; k < n; k++)
+			start[cfg->pair_group[k] + 1]++;
+		for (size_t g = 0; g < ng; g++)
+			start[g + 1] += start[g];
+		for (size_t k = 0; k < n; k++)
+			sorted[start[cfg->pair_group[k]]++] = cfg->pair_hash[k];
+		/* start[g] is now the end of group g; its first is start[g - 1] */
+		for (size_t g = 0; g < ng && ok; g++) {
+			size_t lo = g ? start[g - 1] : 0, hi = start[g], m = hi - lo;
+			if (m < 2) {
+				cfg->counts[g] = (int64_t)m;
+				continue;
+			}
+			size_t want = 16;
+			while (want < 2 * m)
+				want *= 2;
+			if (want > tsize) {
+				free(table);
+				table = malloc(want * sizeof(uint64_t) + 8);
+				if (!table) {
+					ok = false;
+					break;
+				}
+				tsize = want;
+			}
+			/* 0 marks an empty slot; a zero hash is counted on the side */
+			memset(table, 0, want * sizeof(uint64_t));
+			int64_t distinct = 0;
+			bool zero = false;
+			for (size_t k = lo; k < hi; k++) {
+				uint64_t h = sorted[k];
+				if (!h) {
+					distinct += !zero;
+					zero = true;
+					continue;
+				}
+				size_t at = h & (want - 1);
+				while (table[at] && table[at] != h)
+					at = (at + 1) & (want - 1);
+				if (!table[at]) {
+					table[at] = h;
+					distinct++;
+				}
+			}
+			cfg->counts[g] = distinct;
+		}
+	}
+	free(start);
+	free(sorted);
+	free(table);
+	free(cfg->pair_group);
+	free(cfg->pair_hash);
+	cfg->pair_group = NULL;
+	cfg->pair_hash = NULL;
+	cfg->ncounts = ng;
+	return ok ? true : x_nomem(q);
 }
 
 static bool dcount_finish(xquery *q, xagg *a, char *state, column *out, uint32_t nout)
 {
-	(void)a;
+	(void)state;
 	(void)nout;
-	return agg_pushed(q, agg_push_i64(&out[0], ((st_dc *)state)->n));
+	aggcfg *cfg = (aggcfg *)a->state;
+	if (!cfg->counts && !dcount_count(q, cfg))
+		return false;
+	size_t g = cfg->next++;
+	return agg_pushed(q, agg_push_i64(&out[0], g < cfg->ncounts ? cfg->counts[g] : 0));
+}
+
+/* Frees the buffers (per aggregate, not per group: the first group's
+ * destroy frees them, later calls find nothing). */
+static void dcount_destroy(xagg *a, char *state)
+{
+	(void)state;
+	aggcfg *cfg = (aggcfg *)a->state;
+	free(cfg->pair_group);
+	free(cfg->pair_hash);
+	free(cfg->counts);
+	cfg->pair_group = NULL;
+	cfg->pair_hash = NULL;
+	cfg->counts = NULL;
+	cfg->npairs = cfg->pair_cap = 0;
 }
 
 /* ---- make_set, make_set_if --------------------------------------------- */
@@ -830,13 +900,13 @@ static void pct_destroy(xagg *a, char *state)
 	}
 
 const aggdef agg_dcount =
-    DEF("dcount", st_dc, dcount_prepare, dcount_update, dcount_finish, NULL, -1, -1, 0);
+    DEF("dcount", st_dc, dcount_prepare, dcount_update, dcount_finish, dcount_destroy, -1, -1, 0);
 const aggdef agg_dcountif =
-    DEF("dcountif", st_dc, dcount_prepare, dcount_update, dcount_finish, NULL, 1, -1, 0);
+    DEF("dcountif", st_dc, dcount_prepare, dcount_update, dcount_finish, dcount_destroy, 1, -1, 0);
 const aggdef agg_count_distinct = DEF("count_distinct", st_dc, dcount_prepare, dcount_update,
-                                      dcount_finish, NULL, -1, -1, 0);
+                                      dcount_finish, dcount_destroy, -1, -1, 0);
 const aggdef agg_count_distinctif = DEF("count_distinctif", st_dc, dcount_prepare, dcount_update,
-                                        dcount_finish, NULL, 1, -1, 0);
+                                        dcount_finish, dcount_destroy, 1, -1, 0);
 const aggdef agg_make_set =
     DEF("make_set", st_set, dyn_out_prepare, set_update, set_finish, set_destroy, -1, 1, 0);
 const aggdef agg_make_set_if =

@@ -172,7 +172,8 @@ typedef struct xagg xagg;
  * update: for active row k (the k-th of sel), groups[k] is its group.
  * Values the state keeps beyond the call (strings, dynamic) must be
  * copied: vectors die with the batch.
- * finish: appends group g's result to out[0..nout-1] (one column, or
+ * finish: appends group g's result to out[0..nout-1], called once per
+ *   group in group order 0, 1, 2... (one column, or
  *   several for arg_max/arg_min/take_any(a, b)/percentiles).
  * destroy: frees what the state owns (NULL if nothing). */
 typedef struct xagg_def {

@@ -231,8 +231,8 @@ static bool groups_by_i64(sum_op *s, xctx *cx, xbatch *b, const vec *kv, uint32_
 			size_t mask = s->nslots - 1, at = h & mask;
 			while (s->slots[at]) {
 				uint32_t cand = s->slots[at] - 1;
-				if (s->hashes[cand] == h && !col_is_null(c, cand) &&
-				    (c->type == KQLITE_TYPE_INT ? c->v.i32[cand] == (int32_t)v : c->v.i64[cand] == v)) {
+				if ((c->type == KQLITE_TYPE_INT ? c->v.i32[cand] == (int32_t)v : c->v.i64[cand] == v) &&
+				    !col_is_null(c, cand)) {
 					g = cand;
 					break;
 				}
