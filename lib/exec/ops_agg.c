@@ -32,6 +32,13 @@ typedef struct sum_op {
 	uint32_t nout;       /* output columns: keys, then aggregates' */
 	const column *map_col; /* the dictionary column map is for */
 	uint32_t *map;       /* its entries' groups + 1 (0: not seen yet) */
+	/* Keys read from dictionary columns (several keys): each entry's hash,
+	 * computed once per column, and for each group the address of the
+	 * entry its key came from -- the same address is the same value. */
+	const column **eh_col;
+	uint64_t **eh;
+	const char ***kp;
+	bool *stable;        /* this batch's key j points into a stored column */
 	const uint8_t *out_types;
 } sum_op;
 
@@ -146,6 +153,15 @@ static long new_group(sum_op *s, xctx *cx, const vec *kv, uint32_t i, uint64_t h
 	for (uint32_t k = 0; k < s->nkeys; k++)
 		if (vec_push(&s->groups->cols[k], &kv[k], i) != 0)
 			return x_nomem(cx->q), -1;
+	for (uint32_t k = 0; s->kp && k < s->nkeys; k++) {
+		if (s->ngroups % 256 == 0) {
+			const char **grown = realloc(s->kp[k], (s->ngroups + 256) * sizeof(char *));
+			if (!grown)
+				return x_nomem(cx->q), -1;
+			s->kp[k] = grown;
+		}
+		s->kp[k][s->ngroups] = s->stable[k] ? v_str(&kv[k], i).p : NULL;
+	}
 	size_t g = s->ngroups++;
 	s->groups->nrows = s->ngroups;
 	s->hashes[g] = h;
@@ -174,7 +190,8 @@ static long find_or_add(sum_op *s, xctx *cx, const vec *kv, uint32_t i, uint64_t
 		if (s->hashes[cand] == h) {
 			bool eq = true;
 			for (uint32_t j = 0; j < s->nkeys && eq; j++)
-				eq = cell_equal(&s->groups->cols[j], cand, &kv[j], i);
+				eq = (s->kp && s->stable[j] && s->kp[j][cand] == v_str(&kv[j], i).p) ||
+				     cell_equal(&s->groups->cols[j], cand, &kv[j], i);
 			if (eq)
 				return cand;
 		}
@@ -274,12 +291,34 @@ static bool sum_push(xop *op, xctx *cx, xbatch *b)
 			if (!groups_by_i64(s, cx, b, &kv[0], groups))
 				return false;
 		} else {
+			/* keys from dictionary columns hash through their entries */
+			const column *dcs[256];
+			size_t starts[256];
+			for (uint32_t j = 0; j < s->nkeys; j++) {
+				dcs[j] = NULL;
+				if (s->kp && xnode_is_col(s->keys[j]) && kv[j].type == KQLITE_TYPE_STRING)
+					dcs[j] = batch_dict(b, s->keys[j]->col, &starts[j]);
+				if (s->stable)
+					s->stable[j] = dcs[j] != NULL;
+				if (dcs[j] && s->eh_col[j] != dcs[j]) {
+					uint64_t *eh = realloc(s->eh[j], (dcs[j]->ndict ? dcs[j]->ndict : 1) * sizeof(uint64_t));
+					if (!eh)
+						return x_nomem(cx->q);
+					for (size_t e = 0; e < dcs[j]->ndict; e++)
+						eh[e] = XXH3_64bits(dcs[j]->heap + dcs[j]->v.off[e],
+						                    (size_t)(dcs[j]->v.off[e + 1] - dcs[j]->v.off[e]));
+					s->eh[j] = eh;
+					s->eh_col[j] = dcs[j];
+				}
+			}
+#define KEY_HASH(j, i) (dcs[j] ? s->eh[j][col_code(dcs[j], starts[j] + (i))] : hash_cell(&kv[j], (i)))
 			uint32_t k = 0;
 			FOR_SEL(i, b->sel, b->n)
 			{
-				uint64_t h = hash_cell(&kv[0], i);
+				uint64_t h = KEY_HASH(0, i);
 				for (uint32_t j = 1; j < s->nkeys; j++)
-					h = mix64(h ^ (hash_cell(&kv[j], i) + UINT64_C(0x9E3779B97F4A7C15) * j));
+					h = mix64(h ^ (KEY_HASH(j, i) + UINT64_C(0x9E3779B97F4A7C15) * j));
+#undef KEY_HASH
 				long g = find_or_add(s, cx, kv, i, h);
 				if (g < 0)
 					return false;
@@ -344,6 +383,12 @@ static void sum_destroy(xop *op)
 	free(s->slots);
 	free(s->map);
 	s->map = NULL;
+	for (uint32_t k = 0; s->kp && k < s->nkeys; k++) {
+		free(s->kp[k]);
+		free(s->eh[k]);
+		s->kp[k] = NULL;
+		s->eh[k] = NULL;
+	}
 	s->groups = NULL;
 	s->hashes = NULL;
 	s->slots = NULL;
@@ -367,6 +412,14 @@ static sum_op *new_sum(planner *p, uint32_t nkeys, const uint8_t *key_types, uin
 	for (uint32_t k = 0; k < nkeys; k++)
 		if (table_add_column(s->groups, "k", 1, (kqlite_type)key_types[k]) < 0)
 			return x_nomem(p->q), NULL;
+	if (nkeys > 1 && nkeys <= 256) {
+		s->eh_col = arena_zalloc(p->q->qa, nkeys * sizeof(column *));
+		s->eh = arena_zalloc(p->q->qa, nkeys * sizeof(uint64_t *));
+		s->kp = arena_zalloc(p->q->qa, nkeys * sizeof(char **));
+		s->stable = arena_zalloc(p->q->qa, nkeys * sizeof(bool));
+		if (!s->eh_col || !s->eh || !s->kp || !s->stable)
+			return x_nomem(p->q), NULL;
+	}
 	return s;
 }
 
