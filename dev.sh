@@ -6,7 +6,7 @@
 #   bash dev.sh test    sanitizer build (-Werror, ASan, UBSan); every test
 #   bash dev.sh bench [ROWS]  release build; parser and engine benchmarks
 #                       (bench/corpus.sh DIR for a corpus, bench/load.sh for loading)
-#   bash dev.sh fuzz [parse|prepare|json] [SECONDS]   clang/libFuzzer build and run
+#   bash dev.sh fuzz [parse|prepare|json|run] [SECONDS]   clang/libFuzzer build and run
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -82,8 +82,9 @@ fuzz)
         -Db_sanitize=address,undefined
     case "$target" in
     parse|prepare) seeds=fuzz/corpus/parse dict=(-dict=fuzz/kql.dict) ;;
+    run) seeds=fuzz/corpus/run dict=(-dict=fuzz/kql.dict) ;;
     json) seeds=fuzz/corpus/json dict=() ;;
-    *) echo "usage: bash dev.sh fuzz parse|prepare|json [SECONDS]" >&2; exit 2 ;;
+    *) echo "usage: bash dev.sh fuzz parse|prepare|json|run [SECONDS]" >&2; exit 2 ;;
     esac
     mkdir -p "build-fuzz/corpus-$target"
     "build-fuzz/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=8192 \

@@ -216,6 +216,19 @@ static void memory_limit(void **state)
 	assert_non_null(strstr(kqlite_stmt_errmsg(st), "max-memory"));
 	o.max_memory = 0;
 	assert_int_equal(kqlite_run(st, &o, &res), KQLITE_OK);
+	kqlite_result_free(res);
+	kqlite_finalize(st);
+	/* the result itself counts: a range with no operator to hold rows */
+	q = "range x from 1 to 100000000 step 1";
+	assert_int_equal(kqlite_prepare(db, q, strlen(q), &st), KQLITE_OK);
+	o.max_memory = 1000000;
+	assert_int_equal(kqlite_run(st, &o, &res), KQLITE_LIMIT);
+	assert_non_null(strstr(kqlite_stmt_errmsg(st), "result"));
+	o.max_memory = 0;
+	q = "range x from 1 to 200000 step 1 | sort by x asc";
+	kqlite_finalize(st);
+	assert_int_equal(kqlite_prepare(db, q, strlen(q), &st), KQLITE_OK);
+	assert_int_equal(kqlite_run(st, &o, &res), KQLITE_OK);
 	assert_int_equal(kqlite_result_row_count(res), 200000);
 	kqlite_result_free(res);
 	kqlite_finalize(st);

@@ -144,7 +144,11 @@ static bool sink_push(xop *op, xctx *cx, xbatch *b)
 		}
 	}
 	s->t->nrows += b->n;
-	cx->q->memory += 0;
+	if (cx->q->max_memory && table_memory(s->t) > cx->q->max_memory) {
+		diag_set_nospan(cx->q->d, KQLITE_LIMIT, "the result needs more than --max-memory (%zu bytes)",
+		                cx->q->max_memory);
+		return false;
+	}
 	return true;
 }
 
