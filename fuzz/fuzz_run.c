@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		kqlite_result_free(res);
 		/* results must not depend on where batches split (rand() and
 		 * new_guid() aside) */
-		if (!strstr(text, "rand") && !strstr(text, "new_guid") && len == strnlen(text, len)) {
+		if (!memmem(text, len, "rand", 4) && !memmem(text, len, "new_guid", 8)) {
 			char *second = run(st, batch == 1 ? 0 : 1, data, size, NULL);
 			if (second && strcmp(first, second) != 0)
 				fail("another result at another batch size", data, size, second);

@@ -2,7 +2,9 @@
  * accessors (cells, bulk columns, writers), render metadata, run-time
  * errors on the statement, --now pinning, batch sizes, the memory limit,
  * interruption, and two threads querying one catalog at once. */
+#include <dirent.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -308,6 +310,48 @@ static void two_threads(void **state)
 	kqlite_close(db);
 }
 
+/* fuzz_run's findings (fuzz/crashes/run-*: a batch-size byte, then the
+ * query) run again under the sanitizers: an error is fine, a crash or a
+ * leak is not. */
+static void fuzz_run_findings(void **state)
+{
+	(void)state;
+	kqlite_db *db = open_with_sample();
+	DIR *dir = opendir("../fuzz/crashes");
+	assert_non_null(dir);
+	int seen = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		if (strncmp(e->d_name, "run-", 4) != 0)
+			continue;
+		char path[512], buf[16384];
+		snprintf(path, sizeof(path), "../fuzz/crashes/%s", e->d_name);
+		FILE *f = fopen(path, "rb");
+		assert_non_null(f);
+		size_t n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		seen++;
+		kqlite_stmt *st;
+		if (n < 1 || kqlite_prepare(db, buf + 1, n - 1, &st) != KQLITE_OK)
+			continue;
+		size_t sizes[] = {1, 3, 0};
+		for (int k = 0; k < 3; k++) {
+			kqlite_run_options o = KQLITE_RUN_OPTIONS_INIT;
+			o.batch_rows = sizes[k];
+			o.max_memory = 64u << 20;
+			kqlite_result *res;
+			if (kqlite_run(st, &o, &res) == KQLITE_OK)
+				kqlite_result_free(res);
+			else
+				assert_true(kqlite_stmt_errmsg(st)[0] != '\0');
+		}
+		kqlite_finalize(st);
+	}
+	closedir(dir);
+	assert_true(seen >= 1);
+	kqlite_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +362,7 @@ int main(void)
 		cmocka_unit_test(memory_limit),
 		cmocka_unit_test(interrupt_flag),
 		cmocka_unit_test(two_threads),
+		cmocka_unit_test(fuzz_run_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

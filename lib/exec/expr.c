@@ -627,9 +627,13 @@ static xnode *call_impl(planner *p, const ast *n, const char *name, xnode **args
 			types[i] = args[i]->type;
 			consts[i] = xnode_is_const(args[i]) ? &args[i]->cval : NULL;
 		}
-		if (!def->prepare(p->q, &x->call, types, consts, nargs, p->b.d, n->off, n->len))
+		bool ok = def->prepare(p->q, &x->call, types, consts, nargs, p->b.d, n->off, n->len);
+		/* what prepare kept is freed with the plan, even when it failed */
+		if (x->call.cleanup && !plan_register_call(p, &x->call)) {
+			x->call.cleanup(x->call.state);
 			return NULL;
-		if (x->call.cleanup && !plan_register_call(p, &x->call))
+		}
+		if (!ok)
 			return NULL;
 	}
 	return fold(p, x);
