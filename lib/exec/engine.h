@@ -163,6 +163,9 @@ bool plan_chain(planner *p, xtab *t, xop *op, const bschema *bs);
 /* Compiles a scalar expression against the columns (names, types) of its
  * input; cols may be NULL for a row-less expression. */
 xnode *compile_expr(planner *p, const ast *n, const xscope *cols);
+/* x as a value of `type` (the type the binder gave its column): a
+ * conversion when the kernels produce another (TYPE_ANY is dynamic). */
+xnode *cast_expr(planner *p, xnode *x, uint8_t type);
 /* Evaluates a row-less constant expression to one value (query arena). */
 bool eval_const(planner *p, xnode *x, vec *out);
 

@@ -432,6 +432,13 @@ static xnode *cast_to(planner *p, xnode *x, uint8_t type)
 	return fold(p, c);
 }
 
+xnode *cast_expr(planner *p, xnode *x, uint8_t type)
+{
+	if (!x || type == TYPE_ANY || type == TYPE_ERR || type == KQLITE_TYPE_NULL || type == KQLITE_TYPE_UNKNOWN)
+		return x;
+	return x->type == type ? x : cast_to(p, x, type);
+}
+
 static bool is_num(uint8_t t)
 {
 	int ph = type_phys(t);

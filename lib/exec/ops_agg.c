@@ -568,7 +568,7 @@ bool summarize_into(planner *p, xtab *t, const ast *op, const xscope *in, const 
 	for (uint32_t k = 0; k < nkeys; k++) {
 		const ast *it = by->kids[k];
 		const ast *e = it->kind == A_ASSIGN ? it->kids[0] : it;
-		if (!(s->keys[k] = compile_expr(p, e, in)))
+		if (!(s->keys[k] = cast_expr(p, compile_expr(p, e, in), key_types[k])))
 			return false;
 	}
 	uint32_t at = nkeys;
@@ -619,7 +619,8 @@ bool summarize_into(planner *p, xtab *t, const ast *op, const xscope *in, const 
 	for (uint32_t a = 0; a < aggs->nkids; a++) {
 		const ast *it = aggs->kids[a];
 		const ast *v = it->kind == A_ASSIGN ? it->kids[0] : it;
-		if (!(exprs[nkeys + a] = compile_expr(p, v, &sc)))
+		uint8_t want = out->cols[nkeys + a].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[nkeys + a].type;
+		if (!(exprs[nkeys + a] = cast_expr(p, compile_expr(p, v, &sc), want)))
 			break;
 	}
 	p->agg_calls = NULL;

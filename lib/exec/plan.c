@@ -329,7 +329,8 @@ static xtab *print_source(planner *p, const ast *n)
 		if (it->kind == A_TUPLE_ASSIGN)
 			return plan_error(p, it, "not supported yet: (a, b) = ... in print"), NULL;
 		const ast *e = it->kind == A_ASSIGN ? it->kids[0] : it;
-		if (!(exprs[i] = compile_expr(p, e, NULL)))
+		uint8_t want = bs->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : bs->cols[i].type;
+		if (!(exprs[i] = cast_expr(p, compile_expr(p, e, NULL), want)))
 			return NULL;
 	}
 	return plan_chain(p, t, op_project(p, exprs, n->nkids), bs) ? t : NULL;
@@ -982,7 +983,8 @@ static xtab *extend_op(planner *p, xtab *t, const ast *op, bool project)
 			if (it->kind == A_TUPLE_ASSIGN)
 				return plan_error(p, it, "not supported yet: (a, b) = ... in project"), NULL;
 			const ast *e = it->kind == A_ASSIGN ? it->kids[0] : it;
-			if (!(exprs[i] = compile_expr(p, e, &sc)))
+			uint8_t want = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
+			if (!(exprs[i] = cast_expr(p, compile_expr(p, e, &sc), want)))
 				return NULL;
 		}
 		return plan_chain(p, t, op_project(p, exprs, op->nkids), out) ? t : NULL;
@@ -1019,9 +1021,9 @@ static xtab *extend_op(planner *p, xtab *t, const ast *op, bool project)
 			else
 				target = is_new;
 			if (target) {
-				exprs[j] = x;
-				if (x->type != out->cols[j].type && out->cols[j].type != TYPE_ANY)
-					x->type = x->type; /* kernels produce the bound type */
+				uint8_t want = out->cols[j].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[j].type;
+				if (!(exprs[j] = cast_expr(p, x, want)))
+					return NULL;
 			} else if (!(exprs[j] = col_node(p, it, j, t->types[j]))) {
 				return NULL;
 			}
@@ -1164,7 +1166,8 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 				for (uint32_t k = 0; k < op->nkids; k++) {
 					const ast *it = op->kids[k];
 					const ast *e = it->kind == A_ASSIGN ? it->kids[0] : it;
-					if (!(exprs[k] = compile_expr(p, e, &sc)))
+					uint8_t want = out->cols[k].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[k].type;
+					if (!(exprs[k] = cast_expr(p, compile_expr(p, e, &sc), want)))
 						return NULL;
 				}
 				if (!plan_chain(p, t, op_project(p, exprs, op->nkids), out))

@@ -41,6 +41,19 @@ struct tbuilder {
 	table *done;
 };
 
+/* A column of the table being built; strings build their dictionary as
+ * rows arrive (column.h). */
+static int new_col(column *c, const char *name, size_t len, kqlite_type type)
+{
+	if (col_init(c, name, len, type))
+		return KQLITE_NOMEM;
+	if (type == KQLITE_TYPE_STRING && col_dict_start(c)) {
+		col_free(c);
+		return KQLITE_NOMEM;
+	}
+	return 0;
+}
+
 static bool staged(const bcolumn *c)
 {
 	return c->type == KQLITE_TYPE_UNKNOWN;
@@ -50,7 +63,7 @@ static bool staged(const bcolumn *c)
 static int retype(bcolumn *c, kqlite_type type)
 {
 	column fresh;
-	if (col_init(&fresh, c->col.name, strlen(c->col.name), type))
+	if (new_col(&fresh, c->col.name, strlen(c->col.name), type))
 		return KQLITE_NOMEM;
 	col_free(&c->col);
 	free(c->kinds);
@@ -182,7 +195,7 @@ int tb_column(tbuilder *b, const char *name, size_t len)
 		memcpy(c->orig, orig, orig_len);
 		c->orig_len = orig_len;
 	}
-	if (col_init(&c->col, name, len, KQLITE_TYPE_STRING)) {
+	if (new_col(&c->col, name, len, KQLITE_TYPE_STRING)) {
 		free(c->orig);
 		return -1;
 	}
@@ -502,7 +515,7 @@ static int settle(tbuilder *b, bcolumn *c)
 {
 	kqlite_type t = infer(c, b->rows);
 	column out;
-	if (col_init(&out, c->col.name, strlen(c->col.name), t))
+	if (new_col(&out, c->col.name, strlen(c->col.name), t))
 		return KQLITE_NOMEM;
 	for (size_t r = 0; r < b->rows; r++) {
 		vkind k = (vkind)c->kinds[r];
@@ -540,7 +553,7 @@ static int fill_time(bcolumn *to, const bcolumn *from)
 	if (!to || !from || to->seen || !from->seen || to->type != from->type)
 		return 0;
 	column copy;
-	if (col_init(&copy, to->col.name, strlen(to->col.name), to->type))
+	if (new_col(&copy, to->col.name, strlen(to->col.name), to->type))
 		return KQLITE_NOMEM;
 	for (size_t r = 0; r < from->col.n; r++) {
 		int rc = col_is_null(&from->col, r) ? col_push_null(&copy) : col_push_long(&copy, from->col.v.i64[r]);
@@ -568,7 +581,7 @@ int tb_finish(tbuilder *b)
 			return KQLITE_NOMEM;
 		if (ty && !ty->seen && ty->type == KQLITE_TYPE_STRING) {
 			column copy;
-			if (col_init(&copy, "Type", 4, KQLITE_TYPE_STRING))
+			if (new_col(&copy, "Type", 4, KQLITE_TYPE_STRING))
 				return KQLITE_NOMEM;
 			for (size_t r = 0; r < b->rows; r++)
 				if (col_push_bytes(&copy, b->name, b->len)) {
@@ -594,6 +607,8 @@ int tb_finish(tbuilder *b)
 		b->cols[i].col.v.any = NULL;
 		b->cols[i].col.valid = NULL;
 		b->cols[i].col.heap = NULL;
+		b->cols[i].col.codes = NULL;
+		b->cols[i].col.building = NULL;
 		b->cols[i].col.name = strdup(t->cols[i].name);
 		if (!b->cols[i].col.name)
 			b->cols[i].col.name = NULL;

@@ -42,8 +42,25 @@ int col_init(column *c, const char *name, size_t len, kqlite_type type)
 	return 0;
 }
 
+struct coldict {
+	uint32_t *slots; /* entry + 1; 0 empty */
+	uint64_t *hashes;
+	size_t nslots, ecap; /* slots; entries the offsets and hashes hold */
+};
+
+static void building_free(column *c)
+{
+	if (c->building) {
+		free(c->building->slots);
+		free(c->building->hashes);
+		free(c->building);
+		c->building = NULL;
+	}
+}
+
 void col_free(column *c)
 {
+	building_free(c);
 	free(c->codes);
 	free(c->name);
 	free(c->v.any);
@@ -57,6 +74,7 @@ static int undict(column *c)
 {
 	if (!c->dict_width)
 		return 0;
+	building_free(c);
 	size_t total = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		size_t k = col_code(c, i);
@@ -95,6 +113,24 @@ static int undict(column *c)
 /* Room for one more row. */
 static int grow(column *c)
 {
+	if (c->building) { /* codes grow; entries grow in dict_add */
+		if (c->n < c->cap)
+			return 0;
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		uint16_t *codes = realloc(c->codes, cap * sizeof(uint16_t));
+		if (!codes)
+			return KQLITE_NOMEM;
+		c->codes = codes;
+		if (c->valid) {
+			uint64_t *bits = realloc(c->valid, (cap + 63) / 64 * sizeof(uint64_t));
+			if (!bits)
+				return KQLITE_NOMEM;
+			memset(bits + (c->cap + 63) / 64, 0, ((cap + 63) / 64 - (c->cap + 63) / 64) * sizeof(uint64_t));
+			c->valid = bits;
+		}
+		c->cap = cap;
+		return 0;
+	}
 	if (c->dict_width && undict(c))
 		return KQLITE_NOMEM;
 	if (c->n < c->cap)
@@ -137,8 +173,128 @@ static int make_bitmap(column *c)
 	return 0;
 }
 
+/* The entry of s (added when new) while building; -1 when out of memory,
+ * -2 when the dictionary is full (the caller goes plain). */
+static long dict_add(column *c, const char *s, size_t len)
+{
+	struct coldict *d = c->building;
+	uint64_t h = XXH3_64bits(s, len);
+	size_t at = h & (d->nslots - 1);
+	for (uint32_t e; (e = d->slots[at]) != 0; at = (at + 1) & (d->nslots - 1)) {
+		size_t el = (size_t)(c->v.off[e] - c->v.off[e - 1]);
+		if (d->hashes[e - 1] == h && el == len && (len == 0 || !memcmp(c->heap + c->v.off[e - 1], s, len)))
+			return (long)e - 1;
+	}
+	if (c->ndict == 65536)
+		return -2;
+	if (c->ndict + 1 >= d->ecap) {
+		size_t cap = d->ecap * 2;
+		uint64_t *off = realloc(c->v.off, (cap + 1) * sizeof(uint64_t));
+		if (!off)
+			return -1;
+		c->v.off = off;
+		uint64_t *hs = realloc(d->hashes, cap * sizeof(uint64_t));
+		if (!hs)
+			return -1;
+		d->hashes = hs;
+		d->ecap = cap;
+	}
+	if (c->heap_len + len > c->heap_cap) {
+		size_t cap = c->heap_cap ? c->heap_cap : 256;
+		while (cap < c->heap_len + len)
+			cap *= 2;
+		char *hp = realloc(c->heap, cap);
+		if (!hp)
+			return -1;
+		c->heap = hp;
+		c->heap_cap = cap;
+	}
+	if (len)
+		memcpy(c->heap + c->heap_len, s, len);
+	c->heap_len += len;
+	size_t e = c->ndict++;
+	c->v.off[e + 1] = c->heap_len;
+	d->hashes[e] = h;
+	d->slots[at] = (uint32_t)e + 1;
+	if (c->ndict * 2 > d->nslots) { /* rehash */
+		size_t ns = d->nslots * 2;
+		uint32_t *slots = calloc(ns, sizeof(uint32_t));
+		if (!slots)
+			return -1;
+		for (size_t k = 0; k < c->ndict; k++) {
+			size_t a = d->hashes[k] & (ns - 1);
+			while (slots[a])
+				a = (a + 1) & (ns - 1);
+			slots[a] = (uint32_t)k + 1;
+		}
+		free(d->slots);
+		d->slots = slots;
+		d->nslots = ns;
+	}
+	return (long)e;
+}
+
+int col_dict_start(column *c)
+{
+	if (c->type != KQLITE_TYPE_STRING || c->n || c->building)
+		return 0;
+	struct coldict *d = calloc(1, sizeof(*d));
+	if (!d)
+		return KQLITE_NOMEM;
+	d->nslots = 64;
+	d->ecap = 32;
+	d->slots = calloc(d->nslots, sizeof(uint32_t));
+	d->hashes = malloc(d->ecap * sizeof(uint64_t));
+	uint64_t *off = realloc(c->v.off, (d->ecap + 1) * sizeof(uint64_t));
+	if (!d->slots || !d->hashes || !off) {
+		free(d->slots);
+		free(d->hashes);
+		free(d);
+		if (off)
+			c->v.off = off;
+		return KQLITE_NOMEM;
+	}
+	c->v.off = off;
+	c->v.off[0] = 0;
+	c->building = d;
+	c->dict_width = 2;
+	c->ndict = 0;
+	c->cap = 0;
+	return 0;
+}
+
+/* Appends s (NULL: a null) while building; 1 when done, 0 when the
+ * column had to go plain (the caller appends the plain way), <0 on OOM. */
+static int dict_push(column *c, const char *s, size_t len)
+{
+	if (grow(c))
+		return KQLITE_NOMEM;
+	if (!c->building) /* grow went plain */
+		return 0;
+	long e = dict_add(c, s ? s : "", s ? len : 0);
+	if (e == -1)
+		return KQLITE_NOMEM;
+	if (e == -2)
+		return undict(c) ? KQLITE_NOMEM : 0;
+	((uint16_t *)c->codes)[c->n] = (uint16_t)e;
+	return 1;
+}
+
 int col_push_null(column *c)
 {
+	if (c->building) {
+		if (!c->valid && make_bitmap(c))
+			return KQLITE_NOMEM;
+		int r = dict_push(c, NULL, 0);
+		if (r < 0)
+			return KQLITE_NOMEM;
+		if (r == 1) {
+			c->valid[c->n >> 6] &= ~(UINT64_C(1) << (c->n & 63));
+			c->n++;
+			c->nulls++;
+			return 0;
+		}
+	}
 	if (grow(c) || (!c->valid && make_bitmap(c)))
 		return KQLITE_NOMEM;
 	size_t i = c->n;
@@ -200,6 +356,16 @@ int col_push_guid(column *c, const uint8_t v[16])
 
 int col_push_bytes(column *c, const char *s, size_t len)
 {
+	if (c->building) {
+		int r = dict_push(c, s, len);
+		if (r < 0)
+			return KQLITE_NOMEM;
+		if (r == 1) {
+			set_valid(c, c->n);
+			c->n++;
+			return 0;
+		}
+	}
 	if (grow(c))
 		return KQLITE_NOMEM;
 	if (c->heap_len + len > c->heap_cap) {
@@ -248,7 +414,7 @@ void col_truncate(column *c, size_t n)
 {
 	if (n >= c->n)
 		return;
-	if (c->dict_width && undict(c)) { /* keep the dictionary; drop the codes past n */
+	if (c->building || (c->dict_width && undict(c))) { /* keep the dictionary; drop the codes past n */
 		for (size_t i = n; i < c->n; i++)
 			if (col_is_null(c, i))
 				c->nulls--;
@@ -266,7 +432,9 @@ void col_truncate(column *c, size_t n)
 size_t col_memory(const column *c)
 {
 	if (c->dict_width) {
-		size_t m = c->n * c->dict_width + (c->ndict + 1) * sizeof(uint64_t) + c->heap_cap;
+		size_t m = (c->building ? c->cap : c->n) * c->dict_width + (c->ndict + 1) * sizeof(uint64_t) + c->heap_cap;
+		if (c->building)
+			m += c->building->nslots * 4 + c->building->ecap * 8;
 		if (c->valid)
 			m += (c->n + 63) / 64 * sizeof(uint64_t);
 		return m;
@@ -419,8 +587,57 @@ out:
 	return rc;
 }
 
+/* Ends a dictionary built while appending: 1-byte codes when they do,
+ * the plain form when the dictionary does not pay. */
+static int dict_end(column *c)
+{
+	building_free(c);
+	size_t n = c->n, nd = c->ndict;
+	size_t total = 0; /* the bytes of every row, as the plain form would hold them */
+	for (size_t i = 0; i < n; i++) {
+		size_t k = ((const uint16_t *)c->codes)[i];
+		total += (size_t)(c->v.off[k + 1] - c->v.off[k]);
+	}
+	size_t plain = (n + 1) * sizeof(uint64_t) + total;
+	uint8_t width = nd <= 256 ? 1 : 2;
+	size_t dict = n * width + (nd + 1) * sizeof(uint64_t) + c->heap_len;
+	if (n < 64 || dict >= plain)
+		return undict(c);
+	if (width == 1) {
+		uint8_t *one = malloc(n ? n : 1);
+		if (!one)
+			return KQLITE_NOMEM;
+		for (size_t i = 0; i < n; i++)
+			one[i] = (uint8_t)((const uint16_t *)c->codes)[i];
+		free(c->codes);
+		c->codes = one;
+	} else {
+		uint16_t *fit = realloc(c->codes, (n ? n : 1) * sizeof(uint16_t));
+		if (fit)
+			c->codes = fit;
+	}
+	c->dict_width = width;
+	c->cap = n;
+	uint64_t *off = realloc(c->v.off, (nd + 1) * sizeof(uint64_t));
+	if (off)
+		c->v.off = off;
+	char *h = c->heap_len ? realloc(c->heap, c->heap_len) : NULL;
+	if (h) {
+		c->heap = h;
+		c->heap_cap = c->heap_len;
+	}
+	if (c->valid) {
+		uint64_t *bits = realloc(c->valid, ((n ? n : 1) + 63) / 64 * sizeof(uint64_t));
+		if (bits)
+			c->valid = bits;
+	}
+	return 0;
+}
+
 int col_finish(column *c)
 {
+	if (c->building)
+		return dict_end(c);
 	trim(c);
 	return dict_encode(c);
 }

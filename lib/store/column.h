@@ -35,6 +35,7 @@ typedef struct column {
 	uint8_t dict_width;
 	void *codes;
 	size_t ndict;
+	struct coldict *building; /* col_dict_start: the entries' hash table while appending */
 } column;
 
 /* Returns 0 or KQLITE_NOMEM. The name is copied. */
@@ -76,6 +77,12 @@ static inline const char *col_bytes(const column *c, size_t i, size_t *len)
 	*len = (size_t)(c->v.off[i + 1] - c->v.off[i]);
 	return c->heap ? c->heap + c->v.off[i] : ""; /* no heap yet: only empty values */
 }
+
+/* Makes an empty string column build its dictionary while rows are
+ * appended (2-byte codes; it falls back to the plain form past 65,536
+ * distinct values), so a loaded column never holds every row's bytes at
+ * once. Returns 0 or KQLITE_NOMEM (the column stays plain). */
+int col_dict_start(column *c);
 
 /* Ends appending: trims the arrays to the rows held, and stores a string
  * column with few distinct values (at most 65536, and when it saves
