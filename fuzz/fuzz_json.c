@@ -49,6 +49,12 @@ const char *loader_default_name(const loader *l, size_t *len)
 	return "Fuzz";
 }
 
+void loader_consumed(loader *l, size_t upto)
+{
+	(void)l;
+	(void)upto;
+}
+
 void loader_warn(loader *l, const char *fmt, ...)
 {
 	(void)l;

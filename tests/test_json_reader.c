@@ -56,6 +56,12 @@ const char *loader_default_name(const loader *l, size_t *len)
 	return l->defname;
 }
 
+void loader_consumed(loader *l, size_t upto)
+{
+	(void)l;
+	(void)upto;
+}
+
 void loader_warn(loader *l, const char *fmt, ...)
 {
 	(void)fmt;

@@ -58,7 +58,15 @@ typedef struct jp {
 	size_t ncols, cols_cap;
 	api_table *tabs;       /* api-json: the tables found by scan_tables */
 	size_t ntabs, tabs_cap;
+	size_t rows;           /* rows emitted, to give read pages back now and then */
 } jp;
+
+/* After a row: every 4096 rows, the text before this point goes back. */
+static inline void row_done(jp *p)
+{
+	if (++p->rows % 4096 == 0)
+		loader_consumed(p->l, p->pos);
+}
 
 /* ---- Errors --------------------------------------------------------- */
 
@@ -701,6 +709,7 @@ static bool emit_row(jp *p, tbuilder *b)
 	p->depth--;
 	if (tb_row_end(b))
 		return nomem(p);
+	row_done(p);
 	return true;
 }
 
@@ -773,6 +782,7 @@ static bool emit_value_array(jp *p, tbuilder *b)
 			return false;
 		if (tb_row_end(b))
 			return nomem(p);
+		row_done(p);
 		int more = array_next(p);
 		if (more < 0)
 			return false;
@@ -1019,6 +1029,7 @@ static bool emit_positional_rows(jp *p, tbuilder *b)
 			               k == 1 ? "" : "s", p->ncols);
 		if (tb_row_end(b))
 			return nomem(p);
+		row_done(p);
 		skip_ws(p);
 		if (peek(p) != ',')
 			break;
@@ -1309,6 +1320,7 @@ static bool read_scalar_doc(jp *p)
 		return false;
 	if (tb_row_end(b))
 		return nomem(p);
+	row_done(p);
 	return true;
 }
 

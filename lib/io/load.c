@@ -34,7 +34,21 @@ struct loader {
 	pending *tables;
 	size_t n, cap;
 	diag *d;
+	const char *map;      /* the mapped file, and how much of it was given back */
+	size_t released;
 };
+
+void loader_consumed(loader *l, size_t upto)
+{
+	if (!l->map)
+		return;
+	size_t page = 1u << 21; /* in 2 MB steps: few system calls */
+	size_t end = upto / page * page;
+	if (end <= l->released)
+		return;
+	madvise((void *)(l->map + l->released), end - l->released, MADV_DONTNEED);
+	l->released = end;
+}
 
 enum family { F_NONE, F_JSON, F_LINES, F_CSV };
 
@@ -304,7 +318,7 @@ static int load_file(catalog *cat, const char *path, const char *name, size_t na
 		text = map;
 	}
 	close(fd);
-	loader l = {.cat = cat, .opt = o, .path = path, .d = d};
+	loader l = {.cat = cat, .opt = o, .path = path, .d = d, .map = map};
 	if (name) {
 		memcpy(l.defname, name, name_len);
 		l.defname[name_len] = '\0';

@@ -23,6 +23,11 @@ tbuilder *loader_table(loader *l, const char *name, size_t len);
  * or NAME= from the command line). */
 const char *loader_default_name(const loader *l, size_t *len);
 
+/* The reader is past byte `upto` of the text: the loader may give those
+ * pages back to the system (reading them again still works: they come
+ * back from the file), so loading does not hold the whole file. */
+void loader_consumed(loader *l, size_t upto);
+
 /* A warning for stderr (the loader prefixes the file name). */
 void loader_warn(loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
