@@ -497,6 +497,13 @@ static xnode *binary(planner *p, const ast *n, const xscope *sc)
 		uint8_t t = n->btype;
 		if (t == TYPE_ANY || t == TYPE_ERR)
 			t = l->type == KQLITE_TYPE_REAL || r->type == KQLITE_TYPE_REAL ? KQLITE_TYPE_REAL : KQLITE_TYPE_LONG;
+		/* a bool (next to a dynamic, which the binder lets through) counts as 0 or 1 */
+		if (l->type == KQLITE_TYPE_BOOL)
+			l = cast_to(p, l, KQLITE_TYPE_LONG);
+		if (l && r->type == KQLITE_TYPE_BOOL)
+			r = cast_to(p, r, KQLITE_TYPE_LONG);
+		if (!l || !r)
+			return NULL;
 		if (l->type == KQLITE_TYPE_DYNAMIC)
 			l = cast_to(p, l, type_phys(r->type) == PH_F64 ? KQLITE_TYPE_REAL : KQLITE_TYPE_LONG);
 		if (r && r->type == KQLITE_TYPE_DYNAMIC)

@@ -147,8 +147,9 @@ static bool k_arith_dyn(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint
 xeval pick_arith(uint8_t lt, uint8_t rt, uint8_t out)
 {
 	int lp = type_phys(lt), rp = type_phys(rt);
-	if (lt == KQLITE_TYPE_NULL || rt == KQLITE_TYPE_NULL || lp == PH_STR || rp == PH_STR)
-		return k_arith_dyn;
+	if (lt == KQLITE_TYPE_NULL || rt == KQLITE_TYPE_NULL || lp == PH_STR || rp == PH_STR || lp == PH_BOOL ||
+	    rp == PH_BOOL || lp == PH_GUID || rp == PH_GUID || lp == PH_NONE || rp == PH_NONE)
+		return k_arith_dyn; /* nothing to compute: null */
 	if (type_phys(out) == PH_F64 || lp == PH_F64 || rp == PH_F64)
 		return k_arith_f64;
 	return k_arith_i64;
