@@ -89,6 +89,13 @@ static inline kstr v_str(const vec *v, uint32_t i) { return v->d.s[vat(v, i)]; }
 static inline const uint8_t *v_guid(const vec *v, uint32_t i) { return v->d.g[vat(v, i)]; }
 /* A number of any numeric type (int/long/real/decimal, and bool) as double. */
 double v_num(const vec *v, uint32_t i);
+/* Row i as an integer (int, long, datetime, timespan, bool; a real
+ * truncated; a dynamic long or real) or a real (the same sources); false
+ * when null, not a number, or a real out of the long range. */
+bool vec_get_i64(const vec *v, uint32_t i, int64_t *out);
+bool vec_get_f64(const vec *v, uint32_t i, double *out);
+/* f truncated to a long; false for NaN and out of range. */
+bool vec_f64_to_i64(double f, int64_t *out);
 
 /* Iterates the active rows: FOR_SEL(i, sel, n) { ... i ... } */
 #define FOR_SEL(i, sel, n) \

@@ -22,42 +22,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static bool f64_to_i64(double f, int64_t *out)
-{
-	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-		return false;
-	*out = (int64_t)f;
-	return true;
-}
-
-/* An integer argument; false when null or not a number. */
-static bool get_i64(const vec *v, uint32_t i, int64_t *out)
-{
-	if (v_null(v, i))
-		return false;
-	switch (type_phys(v->type)) {
-	case PH_I64:
-		*out = v_i64(v, i);
-		return true;
-	case PH_BOOL:
-		*out = v_bool(v, i);
-		return true;
-	case PH_F64:
-		return f64_to_i64(v_f64(v, i), out);
-	case PH_STR: {
-		if (v->type != KQLITE_TYPE_DYNAMIC)
-			return false;
-		kstr s = v_str(v, i);
-		double f;
-		if (dyn_get_long((const uint8_t *)s.p, s.n, out))
-			return true;
-		return dyn_get_real((const uint8_t *)s.p, s.n, &f) && f64_to_i64(f, out);
-	}
-	default:
-		return false;
-	}
-}
-
 /* The dynamic value of row i (NULL, 0 for null or a non-dynamic argument). */
 static const uint8_t *dyn_at(const vec *v, uint32_t i, size_t *len)
 {
@@ -445,8 +409,8 @@ static bool fn_array_slice(xctx *cx, const xcall *call, const vec *args, uint32_
 		size_t len, xn;
 		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
 		int64_t start, end;
-		if (dyn_tag(v, len) != DYN_ARRAY || !get_i64(&args[1], i, &start) ||
-		    !get_i64(&args[2], i, &end))
+		if (dyn_tag(v, len) != DYN_ARRAY || !vec_get_i64(&args[1], i, &start) ||
+		    !vec_get_i64(&args[2], i, &end))
 			continue;
 		int64_t count = dyn_count(v, len);
 		if (start < 0)
@@ -490,9 +454,9 @@ static bool fn_array_index_of(xctx *cx, const xcall *call, const vec *args, uint
 		const uint8_t *v = dyn_at(&args[0], i, &len), *x;
 		int64_t start = 0, length = -1, occ = 1, r = -1;
 		bool ok = dyn_tag(v, len) == DYN_ARRAY && !v_null(&args[1], i) &&
-		          (nargs < 3 || get_i64(&args[2], i, &start)) &&
-		          (nargs < 4 || get_i64(&args[3], i, &length)) &&
-		          (nargs < 5 || get_i64(&args[4], i, &occ)) && length >= -1 && occ >= 0;
+		          (nargs < 3 || vec_get_i64(&args[2], i, &start)) &&
+		          (nargs < 4 || vec_get_i64(&args[3], i, &length)) &&
+		          (nargs < 5 || vec_get_i64(&args[4], i, &occ)) && length >= -1 && occ >= 0;
 		if (ok) {
 			sb.len = 0;
 			dyn_builder b;
@@ -728,7 +692,7 @@ static bool reorder_driver(xctx *cx, const vec *args, uint32_t nargs, const uint
 		size_t len;
 		const uint8_t *v = dyn_at(&args[0], i, &len);
 		int64_t k = 0;
-		if (dyn_tag(v, len) != DYN_ARRAY || (op != R_REVERSE && !get_i64(&args[1], i, &k)))
+		if (dyn_tag(v, len) != DYN_ARRAY || (op != R_REVERSE && !vec_get_i64(&args[1], i, &k)))
 			continue;
 		long cnt = elements(v, len, &el, &cap);
 		if (cnt < 0) {
@@ -991,11 +955,11 @@ static kstr access(const vec *x, const vec *key, uint32_t i)
 			found = dyn_member(v, len, k, kn, &r, &rn);
 		} else {
 			int64_t idx;
-			found = get_i64(key, i, &idx) && dyn_index(v, len, idx, &r, &rn);
+			found = vec_get_i64(key, i, &idx) && dyn_index(v, len, idx, &r, &rn);
 		}
 	} else {
 		int64_t idx;
-		found = get_i64(key, i, &idx) && dyn_index(v, len, idx, &r, &rn);
+		found = vec_get_i64(key, i, &idx) && dyn_index(v, len, idx, &r, &rn);
 	}
 	if (!found || dyn_tag(r, rn) == DYN_NULL)
 		return (kstr){NULL, 0};

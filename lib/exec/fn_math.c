@@ -19,75 +19,9 @@
 
 /* ---- reading arguments and writing results ------------------------------------ */
 
-static bool f64_to_i64(double f, int64_t *out)
-{
-	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-		return false;
-	*out = (int64_t)f;
-	return true;
-}
-
 static bool is_integral(uint8_t type)
 {
 	return type_phys(type) == PH_I64 || type == KQLITE_TYPE_BOOL;
-}
-
-/* An integer (a real truncated, a dynamic long or real); false when null. */
-static bool get_i64(const vec *v, uint32_t i, int64_t *out)
-{
-	if (v_null(v, i))
-		return false;
-	switch (type_phys(v->type)) {
-	case PH_I64:
-		*out = v_i64(v, i);
-		return true;
-	case PH_BOOL:
-		*out = v_bool(v, i);
-		return true;
-	case PH_F64:
-		return f64_to_i64(v_f64(v, i), out);
-	case PH_STR: {
-		if (v->type != KQLITE_TYPE_DYNAMIC)
-			return false;
-		kstr s = v_str(v, i);
-		double f;
-		if (dyn_get_long((const uint8_t *)s.p, s.n, out))
-			return true;
-		return dyn_get_real((const uint8_t *)s.p, s.n, &f) && f64_to_i64(f, out);
-	}
-	default:
-		return false;
-	}
-}
-
-static bool get_f64(const vec *v, uint32_t i, double *out)
-{
-	if (v_null(v, i))
-		return false;
-	switch (type_phys(v->type)) {
-	case PH_F64:
-		*out = v_f64(v, i);
-		return true;
-	case PH_I64:
-		*out = (double)v_i64(v, i);
-		return true;
-	case PH_BOOL:
-		*out = v_bool(v, i);
-		return true;
-	case PH_STR: {
-		if (v->type != KQLITE_TYPE_DYNAMIC)
-			return false;
-		kstr s = v_str(v, i);
-		int64_t l;
-		if (dyn_get_long((const uint8_t *)s.p, s.n, &l)) {
-			*out = (double)l;
-			return true;
-		}
-		return dyn_get_real((const uint8_t *)s.p, s.n, out);
-	}
-	default:
-		return false;
-	}
 }
 
 /* true when row i of v holds an integer (an integral type, or a dynamic long). */
@@ -168,7 +102,7 @@ static void put_f64(vec *out, uint32_t i, bool ok, double v)
 {
 	if (type_phys(out->type) == PH_I64 || type_phys(out->type) == PH_BOOL) {
 		int64_t l = 0;
-		ok = ok && f64_to_i64(v, &l);
+		ok = ok && vec_f64_to_i64(v, &l);
 		put_i64(out, i, ok, l);
 		return;
 	}
@@ -282,7 +216,7 @@ static bool unary_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_
 		return false;
 	FOR_SEL(i, sel, n) {
 		double x, r = 0;
-		bool ok = get_f64(&args[0], i, &x) && unary(op, x, &r);
+		bool ok = vec_get_f64(&args[0], i, &x) && unary(op, x, &r);
 		put_f64(out, i, ok, r);
 	}
 	return true;
@@ -325,7 +259,7 @@ static bool fn_atan2(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 		return false;
 	FOR_SEL(i, sel, n) {
 		double y, x;
-		bool ok = get_f64(&args[0], i, &y) && get_f64(&args[1], i, &x);
+		bool ok = vec_get_f64(&args[0], i, &y) && vec_get_f64(&args[1], i, &x);
 		put_f64(out, i, ok, ok ? atan2(y, x) : 0);
 	}
 	return true;
@@ -340,7 +274,7 @@ static bool fn_pow(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
 		return false;
 	FOR_SEL(i, sel, n) {
 		double x, y;
-		bool ok = get_f64(&args[0], i, &x) && get_f64(&args[1], i, &y);
+		bool ok = vec_get_f64(&args[0], i, &x) && vec_get_f64(&args[1], i, &y);
 		put_f64(out, i, ok, ok ? pow(x, y) : 0);
 	}
 	return true;
@@ -377,11 +311,11 @@ static bool fn_abs(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
 	FOR_SEL(i, sel, n) {
 		if (int_result(out) && row_integral(&args[0], i)) {
 			int64_t v = 0;
-			bool ok = get_i64(&args[0], i, &v);
+			bool ok = vec_get_i64(&args[0], i, &v);
 			put_i64(out, i, ok, iabs(v));
 		} else {
 			double x = 0;
-			bool ok = get_f64(&args[0], i, &x);
+			bool ok = vec_get_f64(&args[0], i, &x);
 			put_f64(out, i, ok, fabs(x));
 		}
 	}
@@ -398,11 +332,11 @@ static bool fn_ceiling(xctx *cx, const xcall *call, const vec *args, uint32_t na
 	FOR_SEL(i, sel, n) {
 		if (row_integral(&args[0], i)) {
 			int64_t v = 0;
-			bool ok = get_i64(&args[0], i, &v);
+			bool ok = vec_get_i64(&args[0], i, &v);
 			put_i64(out, i, ok, v);
 		} else {
 			double x = 0;
-			bool ok = get_f64(&args[0], i, &x);
+			bool ok = vec_get_f64(&args[0], i, &x);
 			put_f64(out, i, ok, ceil(x));
 		}
 	}
@@ -456,14 +390,14 @@ static bool fn_round(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 		return false;
 	FOR_SEL(i, sel, n) {
 		int64_t digits = 0;
-		bool ok = nargs < 2 || get_i64(&args[1], i, &digits);
+		bool ok = nargs < 2 || vec_get_i64(&args[1], i, &digits);
 		if (int_result(out) && row_integral(&args[0], i)) {
 			int64_t v = 0;
-			ok = ok && get_i64(&args[0], i, &v);
+			ok = ok && vec_get_i64(&args[0], i, &v);
 			put_i64(out, i, ok, ok ? round_long(v, digits) : 0);
 		} else {
 			double x = 0;
-			ok = ok && get_f64(&args[0], i, &x);
+			ok = ok && vec_get_f64(&args[0], i, &x);
 			put_f64(out, i, ok, ok ? round_real(x, digits) : 0);
 		}
 	}
@@ -481,7 +415,7 @@ static bool class_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_
 		return false;
 	FOR_SEL(i, sel, n) {
 		double x = 0;
-		bool ok = get_f64(&args[0], i, &x);
+		bool ok = vec_get_f64(&args[0], i, &x);
 		bool r = c == C_NAN ? isnan(x) : c == C_INF ? isinf(x) : isfinite(x);
 		put_i64(out, i, ok, r);
 	}
@@ -558,7 +492,7 @@ static bool fn_rand(xctx *cx, const xcall *call, const vec *args, uint32_t nargs
 			continue;
 		}
 		int64_t lim = 0;
-		bool ok = get_i64(&args[0], i, &lim) && lim >= 1;
+		bool ok = vec_get_i64(&args[0], i, &lim) && lim >= 1;
 		put_f64(out, i, ok, ok ? (double)(u % (uint64_t)lim) : 0);
 	}
 	return true;
@@ -577,7 +511,7 @@ static bool fn_tohex(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 		return false;
 	FOR_SEL(i, sel, n) {
 		int64_t v, minlen = 0;
-		if (!get_i64(&args[0], i, &v) || (nargs > 1 && !get_i64(&args[1], i, &minlen)))
+		if (!vec_get_i64(&args[0], i, &v) || (nargs > 1 && !vec_get_i64(&args[1], i, &minlen)))
 			continue;
 		if (minlen > 16)
 			minlen = 16;
@@ -642,7 +576,7 @@ static bool bit_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t
 		return false;
 	FOR_SEL(i, sel, n) {
 		int64_t a, b = 0, r = 0;
-		bool ok = get_i64(&args[0], i, &a) && (nargs < 2 || get_i64(&args[1], i, &b)) &&
+		bool ok = vec_get_i64(&args[0], i, &a) && (nargs < 2 || vec_get_i64(&args[1], i, &b)) &&
 		          bitop(op, a, b, &r);
 		put_i64(out, i, ok, r);
 	}

@@ -138,73 +138,6 @@ static int week_number(const dtparts *p, bool legacy)
 
 /* ---- reading arguments ----------------------------------------------------- */
 
-static bool f64_to_i64(double f, int64_t *out)
-{
-	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
-		return false;
-	*out = (int64_t)f;
-	return true;
-}
-
-/* An integer (int, long, datetime, timespan, bool; a real truncated; a
- * dynamic long or real). false when null or not a number. */
-static bool get_i64(const vec *v, uint32_t i, int64_t *out)
-{
-	if (v_null(v, i))
-		return false;
-	switch (type_phys(v->type)) {
-	case PH_I64:
-		*out = v_i64(v, i);
-		return true;
-	case PH_BOOL:
-		*out = v_bool(v, i);
-		return true;
-	case PH_F64:
-		return f64_to_i64(v_f64(v, i), out);
-	case PH_STR: {
-		if (v->type != KQLITE_TYPE_DYNAMIC)
-			return false;
-		kstr s = v_str(v, i);
-		double f;
-		if (dyn_get_long((const uint8_t *)s.p, s.n, out))
-			return true;
-		return dyn_get_real((const uint8_t *)s.p, s.n, &f) && f64_to_i64(f, out);
-	}
-	default:
-		return false;
-	}
-}
-
-static bool get_f64(const vec *v, uint32_t i, double *out)
-{
-	if (v_null(v, i))
-		return false;
-	switch (type_phys(v->type)) {
-	case PH_F64:
-		*out = v_f64(v, i);
-		return true;
-	case PH_I64:
-		*out = (double)v_i64(v, i);
-		return true;
-	case PH_BOOL:
-		*out = v_bool(v, i);
-		return true;
-	case PH_STR: {
-		if (v->type != KQLITE_TYPE_DYNAMIC)
-			return false;
-		kstr s = v_str(v, i);
-		int64_t l;
-		if (dyn_get_long((const uint8_t *)s.p, s.n, &l)) {
-			*out = (double)l;
-			return true;
-		}
-		return dyn_get_real((const uint8_t *)s.p, s.n, out);
-	}
-	default:
-		return false;
-	}
-}
-
 /* A string argument (a dynamic string's text); false when null. */
 static bool get_str(const vec *v, uint32_t i, kstr *out)
 {
@@ -234,7 +167,7 @@ static bool get_dt(const vec *v, uint32_t i, int64_t *out)
 		if (get_str(v, i, &s))
 			return datetime_parse(s.p, s.n, out) && dt_valid(*out);
 	}
-	return get_i64(v, i, out) && dt_valid(*out);
+	return vec_get_i64(v, i, out) && dt_valid(*out);
 }
 
 /* A timespan: its ticks, or a string in a timespan form. */
@@ -245,7 +178,7 @@ static bool get_ts(const vec *v, uint32_t i, int64_t *out)
 		if (get_str(v, i, &s))
 			return timespan_parse(s.p, s.n, out);
 	}
-	return get_i64(v, i, out);
+	return vec_get_i64(v, i, out);
 }
 
 /* ---- writing results --------------------------------------------------- */
@@ -311,7 +244,7 @@ static void put_f64(vec *out, uint32_t i, bool ok, double v)
 {
 	if (type_phys(out->type) == PH_I64) {
 		int64_t l = 0;
-		ok = ok && f64_to_i64(v, &l);
+		ok = ok && vec_f64_to_i64(v, &l);
 		put_i64(out, i, ok, l);
 		return;
 	}
@@ -393,13 +326,13 @@ static void bin_row(const vec *x, const vec *size, const vec *at, uint32_t i, ve
 {
 	if (type_phys(out->type) == PH_F64 || !row_integral(size, i) || !row_integral(x, i)) {
 		double xv, sv, av = 0;
-		bool ok = get_f64(x, i, &xv) && get_f64(size, i, &sv) &&
-		          (!at || get_f64(at, i, &av)) && sv > 0;
+		bool ok = vec_get_f64(x, i, &xv) && vec_get_f64(size, i, &sv) &&
+		          (!at || vec_get_f64(at, i, &av)) && sv > 0;
 		put_f64(out, i, ok, ok ? floor((xv - av) / sv) * sv + av : 0);
 		return;
 	}
 	int64_t xv, sv, av = 0, d, r = 0;
-	bool ok = get_i64(x, i, &xv) && get_i64(size, i, &sv) && (!at || get_i64(at, i, &av)) &&
+	bool ok = vec_get_i64(x, i, &xv) && vec_get_i64(size, i, &sv) && (!at || vec_get_i64(at, i, &av)) &&
 	          sv > 0 && !__builtin_sub_overflow(xv, av, &d) && ifloor(d, sv, &r) &&
 	          !__builtin_add_overflow(r, av, &r);
 	put_i64(out, i, ok, r);
@@ -589,7 +522,7 @@ static bool dt_driver(xctx *cx, const vec *args, uint32_t nargs, const uint32_t 
 		return false;
 	FOR_SEL(i, sel, n) {
 		int64_t t, off = 0, r = 0;
-		bool ok = get_dt(&args[0], i, &t) && (nargs < 2 || get_i64(&args[1], i, &off)) &&
+		bool ok = get_dt(&args[0], i, &t) && (nargs < 2 || vec_get_i64(&args[1], i, &off)) &&
 		          dt_calc(op, t, off, &r);
 		put_i64(out, i, ok, r);
 	}
@@ -846,7 +779,7 @@ static bool fn_datetime_add(xctx *cx, const xcall *call, const vec *args, uint32
 		if (part == -2)
 			return false;
 		int64_t amount, t, r = 0, unit = 0, m;
-		bool ok = part >= 0 && get_i64(&args[1], i, &amount) && get_dt(&args[2], i, &t);
+		bool ok = part >= 0 && vec_get_i64(&args[1], i, &amount) && get_dt(&args[2], i, &t);
 		if (ok) {
 			switch (part) {
 			case P_YEAR:
@@ -1218,10 +1151,10 @@ static bool fn_make_datetime(xctx *cx, const xcall *call, const vec *args, uint3
 	FOR_SEL(i, sel, n) {
 		int64_t y, mo, d, h = 0, mi = 0, st = 0, r = 0;
 		double s = 0;
-		bool ok = nargs >= 3 && get_i64(&args[0], i, &y) && get_i64(&args[1], i, &mo) &&
-		          get_i64(&args[2], i, &d) && (nargs < 4 || get_i64(&args[3], i, &h)) &&
-		          (nargs < 5 || get_i64(&args[4], i, &mi)) &&
-		          (nargs < 6 || get_f64(&args[5], i, &s));
+		bool ok = nargs >= 3 && vec_get_i64(&args[0], i, &y) && vec_get_i64(&args[1], i, &mo) &&
+		          vec_get_i64(&args[2], i, &d) && (nargs < 4 || vec_get_i64(&args[3], i, &h)) &&
+		          (nargs < 5 || vec_get_i64(&args[4], i, &mi)) &&
+		          (nargs < 6 || vec_get_f64(&args[5], i, &s));
 		ok = ok && y >= 1 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
 		     d <= month_days(y, (int)mo) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
 		     sec_ticks(s, &st);
@@ -1246,9 +1179,9 @@ static bool fn_make_timespan(xctx *cx, const xcall *call, const vec *args, uint3
 	FOR_SEL(i, sel, n) {
 		int64_t d = 0, h, mi, st = 0, r = 0, dt;
 		double s = 0;
-		bool ok = nargs >= 2 && (base == 0 || get_i64(&args[0], i, &d)) &&
-		          get_i64(&args[base], i, &h) && get_i64(&args[base + 1], i, &mi) &&
-		          (nargs - base < 3 || get_f64(&args[base + 2], i, &s));
+		bool ok = nargs >= 2 && (base == 0 || vec_get_i64(&args[0], i, &d)) &&
+		          vec_get_i64(&args[base], i, &h) && vec_get_i64(&args[base + 1], i, &mi) &&
+		          (nargs - base < 3 || vec_get_f64(&args[base + 2], i, &s));
 		ok = ok && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec_ticks(s, &st) &&
 		     !__builtin_mul_overflow(d, TICKS_PER_DAY, &dt);
 		if (ok) {
@@ -1278,13 +1211,13 @@ static bool unix_driver(xctx *cx, const vec *args, const uint32_t *sel, uint32_t
 		bool ok;
 		kstr s = x->type == KQLITE_TYPE_DYNAMIC ? v_str(x, i) : (kstr){NULL, 0};
 		if (is_integral(x->type) || dyn_get_long((const uint8_t *)s.p, s.n, &l)) {
-			ok = get_i64(x, i, &l);
+			ok = vec_get_i64(x, i, &l);
 			if (div > 1)
 				r = floor_div(l, div);
 			else
 				ok = ok && !__builtin_mul_overflow(l, mul, &r);
 		} else {
-			ok = get_f64(x, i, &f);
+			ok = vec_get_f64(x, i, &f);
 			double t = ok ? (div > 1 ? f / (double)div : f * (double)mul) : 0;
 			ok = ok && t > -9.2e18 && t < 9.2e18;
 			if (ok)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dyn.h"
 #include "exec.h"
 
 int type_phys(uint8_t type)
@@ -57,6 +58,71 @@ double v_num(const vec *v, uint32_t i)
 		return v_f64(v, i);
 	default:
 		return 0;
+	}
+}
+
+bool vec_f64_to_i64(double f, int64_t *out)
+{
+	if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0))
+		return false;
+	*out = (int64_t)f;
+	return true;
+}
+
+bool vec_get_i64(const vec *v, uint32_t i, int64_t *out)
+{
+	if (v_null(v, i))
+		return false;
+	switch (type_phys(v->type)) {
+	case PH_I64:
+		*out = v_i64(v, i);
+		return true;
+	case PH_BOOL:
+		*out = v_bool(v, i);
+		return true;
+	case PH_F64:
+		return vec_f64_to_i64(v_f64(v, i), out);
+	case PH_STR: {
+		if (v->type != KQLITE_TYPE_DYNAMIC)
+			return false;
+		kstr s = v_str(v, i);
+		double f;
+		if (dyn_get_long((const uint8_t *)s.p, s.n, out))
+			return true;
+		return dyn_get_real((const uint8_t *)s.p, s.n, &f) && vec_f64_to_i64(f, out);
+	}
+	default:
+		return false;
+	}
+}
+
+bool vec_get_f64(const vec *v, uint32_t i, double *out)
+{
+	if (v_null(v, i))
+		return false;
+	switch (type_phys(v->type)) {
+	case PH_F64:
+		*out = v_f64(v, i);
+		return true;
+	case PH_I64:
+		*out = (double)v_i64(v, i);
+		return true;
+	case PH_BOOL:
+		*out = v_bool(v, i);
+		return true;
+	case PH_STR: {
+		if (v->type != KQLITE_TYPE_DYNAMIC)
+			return false;
+		kstr s = v_str(v, i);
+		int64_t l;
+		if (dyn_get_long((const uint8_t *)s.p, s.n, &l)) {
+			*out = (double)l;
+			return true;
+		}
+		return dyn_get_real((const uint8_t *)s.p, s.n, out);
+	}
+	default:
+		return false;
 	}
 }
 
