@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-PKGS=(build-essential meson ninja-build re2c lemon pkg-config python3
+PKGS=(build-essential meson ninja-build re2c lemon pkg-config python3 libedit-dev
       libxxhash-dev libcmocka-dev libpcre2-dev)
 FUZZ_PKGS=(clang-14 libclang-rt-14-dev)
 

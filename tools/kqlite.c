@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "kqlite.h"
+#include "chart.h"
 #include "kqltest.h"
+#include "repl.h"
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -39,7 +41,7 @@ static const char usage_text[] =
 	"                                without a zone it is UTC)\n"
 	"  --format FMT                  table (default on a terminal), csv (default\n"
 	"                                otherwise), json, ndjson, api-json, markdown\n"
-	"  --chart FILE.svg              write a render chart as SVG (not supported yet)\n"
+	"  --chart FILE.svg              write a render chart as SVG\n"
 	"  --timer                       print parse/bind, run and print times to stderr\n"
 	"  --max-memory SIZE             fail a query that needs more memory (bytes, or\n"
 	"                                with K, M, G, T: 512M, 2G)\n"
@@ -618,6 +620,7 @@ struct run_ctx {
 	kqlite_db *db;
 	kqlite_run_options ro;
 	const char *format;
+	const char *chart;  /* --chart FILE.svg, or NULL */
 	bool timer;
 	unsigned results; /* results written so far */
 	int write_errno;  /* nonzero: writing stdout failed */
@@ -632,6 +635,25 @@ static double now_ms(void)
 
 /* Prepares, runs and prints one query; false (with the diagnostic on
  * stderr) when it failed. line_base: the line of the input text starts on. */
+/* --chart: the SVG of a result that ends in render (the last one wins). */
+static bool write_chart(const char *path, kqlite_result *res)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "kqlite: cannot write %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	char err[256];
+	int rc = chart_svg(res, f, err, sizeof err);
+	if (fclose(f) != 0 && rc == 0) {
+		snprintf(err, sizeof err, "%s", strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		fprintf(stderr, "kqlite: %s: %s\n", path, err);
+	return rc == 0;
+}
+
 static bool run_query(struct run_ctx *cx, const char *source, const char *text, size_t len,
                       unsigned line_base)
 {
@@ -678,6 +700,8 @@ static bool run_query(struct run_ctx *cx, const char *source, const char *text, 
 		        rc == KQLITE_NOMEM ? "out of memory writing the result"
 		                           : "cannot write the result");
 	}
+	if (ok && cx->chart && kqlite_result_render_kind(res))
+		ok = write_chart(cx->chart, res);
 	double t3 = now_ms();
 	kqlite_result_free(res);
 	kqlite_finalize(st);
@@ -870,16 +894,8 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (chart) {
-		fprintf(stderr, "kqlite: not supported yet: --chart\n");
-		goto out;
-	}
-	if (!query && !file && isatty(STDIN_FILENO)) {
-		fprintf(stderr, "kqlite: the interactive REPL is not supported yet; use -q, -f or "
-		                "pipe queries\n");
-		goto out;
-	}
 	struct run_ctx cx = {0};
+	cx.chart = chart;
 	cx.ro = ro;
 	cx.timer = timer;
 	cx.format = format ? format : isatty(STDOUT_FILENO) ? "table" : "csv";
@@ -899,7 +915,9 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (timer && ndata)
 		fprintf(stderr, "Time: load %.3f ms\n", now_ms() - t0);
-	if (query) {
+	if (!query && !file && isatty(STDIN_FILENO)) {
+		rc = repl_main(cx.db, &cx.ro);
+	} else if (query) {
 		rc = run_query(&cx, "<query>", query, strlen(query), 1) ? 0 : EXIT_FAIL;
 	} else if (file) {
 		size_t len;

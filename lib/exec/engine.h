@@ -212,4 +212,11 @@ xop *op_distinct(planner *p, uint32_t ncols, const uint8_t *types);
 xop *op_adapt(planner *p, const int32_t *map, const uint8_t *types, uint32_t ncols);
 bool op_adapt_source(planner *p, xop *op, const char *name, uint32_t len);
 
+/* Operators in files of their own (ops_parse.c, ops_mv.c, ops_join.c).
+ * Each binds op against the pipe t (bind_operator), compiles what it needs
+ * and appends itself with plan_chain; false with the error set. */
+bool plan_parse(planner *p, xtab *t, const ast *op);      /* parse, parse-where */
+bool plan_mv_expand(planner *p, xtab *t, const ast *op);  /* mv-expand */
+bool plan_join(planner *p, xtab *t, const ast *op);       /* join, lookup */
+
 #endif

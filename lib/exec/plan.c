@@ -1201,6 +1201,19 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 			t = u ? pipe_over(p, u) : NULL;
 			break;
 		}
+		case A_PARSE:
+			if (!plan_parse(p, t, op))
+				return NULL;
+			break;
+		case A_MV_EXPAND:
+			if (!plan_mv_expand(p, t, op))
+				return NULL;
+			break;
+		case A_JOIN:
+		case A_LOOKUP:
+			if (!plan_join(p, t, op))
+				return NULL;
+			break;
 		case A_SERIALIZE:
 			if (op->nkids == 0) {
 				const bschema *out = bind_operator(&p->b, op, t->bs);
