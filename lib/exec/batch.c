@@ -174,6 +174,73 @@ xop *sink_table(xquery *q, table *t)
 	return &s->op;
 }
 
+/* ---- materializing operators ------------------------------------------- */
+
+typedef struct collect {
+	sink s;             /* collects the input into s.t */
+	xcollect_done done;
+	void *state;
+} collect;
+
+static bool collect_finish(xop *op, xctx *cx)
+{
+	collect *c = (collect *)op;
+	return c->done(c->state, cx, c->s.t, op->next);
+}
+
+static void collect_destroy(xop *op)
+{
+	collect *c = (collect *)op;
+	table_free(c->s.t);
+	c->s.t = NULL;
+}
+
+table *table_shaped(uint32_t ncols, const char *const *names, const uint8_t *types)
+{
+	table *t = table_new("", 0);
+	for (uint32_t j = 0; t && j < ncols; j++)
+		if (table_add_column(t, names[j], strlen(names[j]), (kqlite_type)types[j]) < 0) {
+			table_free(t);
+			t = NULL;
+		}
+	return t;
+}
+
+xop *op_collect(xquery *q, uint32_t ncols, const char *const *names, const uint8_t *types,
+                xcollect_done done, void *state)
+{
+	collect *c = arena_zalloc(q->qa, sizeof(*c));
+	if (!c || !(c->s.t = table_shaped(ncols, names, types)))
+		return x_nomem(q), NULL;
+	c->s.op = (xop){sink_push, collect_finish, collect_destroy, NULL};
+	c->done = done;
+	c->state = state;
+	return &c->s.op;
+}
+
+table *xtab_collect(xctx *cx, xtab *t)
+{
+	table *out = table_shaped(t->ncols, t->names, t->types);
+	if (!out)
+		return x_nomem(cx->q), NULL;
+	sink s = {{sink_push, sink_finish, sink_destroy, NULL}, out};
+	if (!t->run(t, cx, &s.op)) {
+		table_free(out);
+		return NULL;
+	}
+	return out;
+}
+
+bool run_table(xctx *cx, const table *t, xop *next)
+{
+	column **cols = arena_alloc(cx->q->qa, (t->ncols ? t->ncols : 1) * sizeof(column *));
+	if (!cols)
+		return x_nomem(cx->q);
+	for (size_t j = 0; j < t->ncols; j++)
+		cols[j] = &t->cols[j];
+	return run_columns(cx, cols, (uint32_t)t->ncols, t->nrows, next);
+}
+
 bool dict_eval(xctx *cx, xnode *x, const column *c, size_t start, xentry entry, bool negate,
                const uint32_t *sel, uint32_t n, uint8_t *out)
 {

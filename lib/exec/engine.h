@@ -120,6 +120,20 @@ bool run_columns(xctx *cx, column *const *cols, uint32_t ncols, size_t nrows, xo
 /* A sink that collects rows into a table (owned by the caller). */
 xop *sink_table(xquery *q, table *t);
 
+/* A materializing operator: collects its input into a table (columns
+ * ncols/names/types, owned by the operator), and when the input finishes
+ * calls done(state, cx, in, next), which must push the output rows into
+ * next and finish it (run_table does both). */
+typedef bool (*xcollect_done)(void *state, xctx *cx, table *in, xop *next);
+xop *op_collect(xquery *q, uint32_t ncols, const char *const *names, const uint8_t *types,
+                xcollect_done done, void *state);
+/* An empty table with these columns (NULL when out of memory). */
+table *table_shaped(uint32_t ncols, const char *const *names, const uint8_t *types);
+/* Runs t into a new table (the caller frees it); NULL with the error set. */
+table *xtab_collect(xctx *cx, xtab *t);
+/* Pushes t's rows as batches into next and finishes it. */
+bool run_table(xctx *cx, const table *t, xop *next);
+
 typedef struct xscope {
 	uint32_t ncols;
 	const char **names;
@@ -173,6 +187,10 @@ bool eval_const(planner *p, xnode *x, vec *out);
  * (room for n); returns how many, or -1 on error. */
 long eval_filter(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n, uint32_t *out);
 
+/* The value of an operator's parameter (kind=..., hint.x=...), or NULL. */
+const ast *plan_param(const ast *params, const char *name);
+/* Compiles a tabular expression (a table, a subquery, a let name...). */
+xtab *plan_tab(planner *p, const ast *n);
 /* Runs a tabular expression (used by toscalar, in (subquery)) into a table. */
 table *plan_run_table(planner *p, const ast *n);
 

@@ -809,6 +809,19 @@ bool plan_is_tabular(planner *p, const ast *n)
 	}
 }
 
+const ast *plan_param(const ast *params, const char *name)
+{
+	for (uint32_t i = 0; params && i < params->nkids; i++)
+		if (ast_text_is(params->kids[i], name))
+			return params->kids[i]->kids[0];
+	return NULL;
+}
+
+xtab *plan_tab(planner *p, const ast *n)
+{
+	return compile_tab(p, n);
+}
+
 table *plan_run_table(planner *p, const ast *n)
 {
 	xtab *t = compile_tab(p, n);
