@@ -162,6 +162,7 @@ typedef struct planner {
 	const ast **agg_calls;
 	uint32_t nagg_calls, agg_first;
 	int depth;
+	bool window_ok;       /* compiling an operator that runs over one whole batch */
 } planner;
 
 /* Compiles the query's final tabular statement (after its lets). */

@@ -117,6 +117,8 @@ bool vec_set_str(xctx *cx, vec *out, uint32_t i, const char *s, size_t len);
 
 /* A constant vector holding one value (in the query arena). */
 vec vec_const_null(uint8_t type);
+/* A constant string vector (copied into a). */
+bool vec_const_str(arena *a, vec *out, const char *s, size_t len);
 
 /* Converts v to `type` (tostring, tolong... rules; a value that does not
  * convert is null) into out. */

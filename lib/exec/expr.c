@@ -620,6 +620,17 @@ static xnode *between(planner *p, const ast *n, const xscope *sc)
 
 /* ---- calls -------------------------------------------------------------------- */
 
+static long scope_find(const xscope *sc, const char *name, size_t len)
+{
+	if (!sc)
+		return -1;
+	for (uint32_t i = 0; i < sc->ncols; i++)
+		if (strlen(sc->names[i]) == len && !memcmp(sc->names[i], name, len))
+			return (long)i;
+	return -1;
+}
+
+
 static xnode *call_impl(planner *p, const ast *n, const char *name, xnode **args, uint32_t nargs, uint8_t rtype)
 {
 	const xfn_def *def = xfn_lookup(name);
@@ -653,6 +664,49 @@ static xnode *call_impl(planner *p, const ast *n, const char *name, xnode **args
 	return fold(p, x);
 }
 
+/* Functions of the row rather than of their arguments:
+ *   ingestion_time()   offline there is no ingestion: the row's
+ *                      TimeGenerated (null when the row has none)
+ *   column_ifexists(name, default)   the column if the row has it
+ *   pack_all([ignore_null_empty])    a bag of every column */
+static xnode *row_call(planner *p, const ast *n, const xscope *sc)
+{
+	uint8_t rtype = n->btype == TYPE_ANY || n->btype == TYPE_ERR ? KQLITE_TYPE_DYNAMIC : n->btype;
+	if (ast_text_is(n, "ingestion_time")) {
+		long c = scope_find(sc, "TimeGenerated", 13);
+		if (c >= 0 && sc->types[c] == KQLITE_TYPE_DATETIME)
+			return col_node(p, n, (uint32_t)c, KQLITE_TYPE_DATETIME);
+		vec v = vec_const_null(KQLITE_TYPE_DATETIME);
+		return const_node(p, n, &v);
+	}
+	if (ast_text_is(n, "column_ifexists")) {
+		xnode *name = compile_expr(p, n->kids[0], sc);
+		vec v;
+		if (!name || !eval_const(p, name, &v))
+			return NULL;
+		if (v.type != KQLITE_TYPE_STRING || v_null(&v, 0))
+			return plan_error(p, n->kids[0], "column_ifexists() takes the column's name as a constant string"),
+			       NULL;
+		long c = scope_find(sc, v.d.s[0].p, v.d.s[0].n);
+		xnode *x = c >= 0 ? col_node(p, n, (uint32_t)c, sc->types[c]) : compile_expr(p, n->kids[1], sc);
+		return x ? cast_expr(p, x, rtype) : NULL;
+	}
+	/* pack_all: bag_pack("A", A, "B", B, ...) */
+	if (n->nkids)
+		return plan_error(p, n, "not supported yet: pack_all(ignore_null_empty)"), NULL;
+	uint32_t nc = sc ? sc->ncols : 0;
+	xnode **args = arena_alloc(p->q->qa, (2 * nc + 1) * sizeof(xnode *));
+	if (!args)
+		return x_nomem(p->q), NULL;
+	for (uint32_t i = 0; i < nc; i++) {
+		vec key;
+		if (!vec_const_str(p->q->qa, &key, sc->names[i], strlen(sc->names[i])) ||
+		    !(args[2 * i] = const_node(p, n, &key)) || !(args[2 * i + 1] = col_node(p, n, i, sc->types[i])))
+			return x_nomem(p->q), NULL;
+	}
+	return call_impl(p, n, "bag_pack", args, 2 * nc, KQLITE_TYPE_DYNAMIC);
+}
+
 static xnode *call(planner *p, const ast *n, const xscope *sc)
 {
 	for (uint32_t i = 0; i < p->nagg_calls; i++)
@@ -678,6 +732,8 @@ static xnode *call(planner *p, const ast *n, const xscope *sc)
 		}
 		return const_node(p, n, &v);
 	}
+	if (ast_text_is(n, "ingestion_time") || ast_text_is(n, "column_ifexists") || ast_text_is(n, "pack_all"))
+		return row_call(p, n, sc);
 	kqlite_type conv;
 	if (ast_text_is(n, "typeof") && n->nkids == 1 &&
 	    type_from_name(n->kids[0]->text, n->kids[0]->tlen, &conv)) {
@@ -693,7 +749,7 @@ static xnode *call(planner *p, const ast *n, const xscope *sc)
 		plan_error(p, n, "unknown function '%.*s'", (int)n->tlen, n->text);
 		return NULL;
 	}
-	if (f->kind != FN_SCALAR) {
+	if (f->kind != FN_SCALAR && !(f->kind == FN_WINDOW && p->window_ok)) {
 		plan_error(p, n, "not supported yet: %s() here", f->name);
 		return NULL;
 	}
@@ -753,16 +809,6 @@ static xnode *index_of(planner *p, const ast *n, const xscope *sc)
 }
 
 /* ---- names ---------------------------------------------------------------------- */
-
-static long scope_find(const xscope *sc, const char *name, size_t len)
-{
-	if (!sc)
-		return -1;
-	for (uint32_t i = 0; i < sc->ncols; i++)
-		if (strlen(sc->names[i]) == len && !memcmp(sc->names[i], name, len))
-			return (long)i;
-	return -1;
-}
 
 xnode *col_node(planner *p, const ast *src, uint32_t col, uint8_t type)
 {

@@ -5,11 +5,11 @@
 #include "exec.h"
 
 extern const xfn_def xfn_string_defs[], xfn_conv_defs[], xfn_regex_defs[], xfn_time_defs[],
-	xfn_math_defs[], xfn_dyn_defs[], xfn_net_defs[], xfn_series_defs[];
+	xfn_math_defs[], xfn_dyn_defs[], xfn_net_defs[], xfn_series_defs[], xfn_window_defs[];
 
 static const xfn_def *const libraries[] = {
 	xfn_string_defs, xfn_conv_defs, xfn_regex_defs, xfn_time_defs, xfn_math_defs, xfn_dyn_defs, xfn_net_defs,
-	xfn_series_defs,
+	xfn_series_defs, xfn_window_defs,
 };
 
 const xfn_def *xfn_lookup(const char *name)

@@ -1090,6 +1090,59 @@ static xtab *getschema_of(planner *p, xtab *in, const ast *op)
 	return src ? pipe_over(p, src) : NULL;
 }
 
+/* ---- window functions ------------------------------------------------------ */
+
+static bool has_window_call(const ast *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == A_CALL) {
+		const fn_def *f = fn_lookup(n->text, n->tlen);
+		if (f && f->kind == FN_WINDOW)
+			return true;
+	}
+	for (uint32_t i = 0; i < n->nkids; i++)
+		if (has_window_call(n->kids[i]))
+			return true;
+	return false;
+}
+
+/* The whole serialized input as one batch, so that row_number(), prev(),
+ * next() and row_cumsum() (fn_window.c) see every row in order. */
+static bool push_whole(void *state, xctx *cx, table *in, xop *next)
+{
+	(void)state;
+	if (in->nrows > UINT32_MAX)
+		return diag_set_nospan(cx->q->d, KQLITE_LIMIT, "window functions over more than 4 billion rows"), false;
+	uint32_t saved = cx->q->batch;
+	cx->q->batch = in->nrows ? (uint32_t)in->nrows : 1;
+	bool ok = run_table(cx, in, next);
+	cx->q->batch = saved;
+	return ok;
+}
+
+static bool rebatch(void *state, xctx *cx, table *in, xop *next)
+{
+	(void)state;
+	return run_table(cx, in, next);
+}
+
+/* extend/project with window functions: collect the input, run the
+ * operator over it as one batch, and cut its output into batches again. */
+static xtab *window_op(planner *p, xtab *t, const ast *op)
+{
+	xop *whole = op_collect(p->q, t->ncols, t->names, t->types, push_whole, NULL);
+	if (!whole || !plan_chain(p, t, whole, t->bs))
+		return NULL;
+	p->window_ok = true;
+	t = extend_op(p, t, op, op->kind == A_PROJECT);
+	p->window_ok = false;
+	if (!t)
+		return NULL;
+	xop *again = op_collect(p->q, t->ncols, t->names, t->types, rebatch, NULL);
+	return again && plan_chain(p, t, again, t->bs) ? t : NULL;
+}
+
 static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nops)
 {
 	xtab *t = pipe_over(p, src);
@@ -1106,10 +1159,8 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 			break;
 		}
 		case A_EXTEND:
-			t = extend_op(p, t, op, false);
-			break;
 		case A_PROJECT:
-			t = extend_op(p, t, op, true);
+			t = has_window_call(op) ? window_op(p, t, op) : extend_op(p, t, op, op->kind == A_PROJECT);
 			break;
 		case A_PROJECT_AWAY:
 		case A_PROJECT_KEEP:
@@ -1235,7 +1286,8 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 				t->bs = out;
 				break;
 			}
-			/* fall through */
+			t = window_op(p, t, op); /* serialize Name = expr, ... */
+			break;
 		default:
 			plan_error(p, op, "not supported yet: operator %s", ast_kind_name(op->kind));
 			return NULL;

@@ -191,6 +191,19 @@ bool vec_set_str(xctx *cx, vec *out, uint32_t i, const char *s, size_t len)
 	return true;
 }
 
+bool vec_const_str(arena *a, vec *out, const char *s, size_t len)
+{
+	kstr *k = arena_alloc(a, sizeof(kstr));
+	char *copy = arena_alloc(a, len + 1);
+	if (!k || !copy)
+		return false;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	*k = (kstr){copy, len};
+	*out = (vec){.type = KQLITE_TYPE_STRING, .is_const = true, .d.s = k};
+	return true;
+}
+
 vec vec_const_null(uint8_t type)
 {
 	static uint8_t one = 1;
