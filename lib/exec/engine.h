@@ -192,6 +192,8 @@ long eval_filter(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n,
 const ast *plan_param(const ast *params, const char *name);
 /* Compiles a tabular expression (a table, a subquery, a let name...). */
 xtab *plan_tab(planner *p, const ast *n);
+/* Runs operators (syntax nodes: where, project...) over src. */
+xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops);
 /* Runs a tabular expression (used by toscalar, in (subquery)) into a table. */
 table *plan_run_table(planner *p, const ast *n);
 
@@ -237,5 +239,7 @@ bool op_adapt_source(planner *p, xop *op, const char *name, uint32_t len);
 bool plan_parse(planner *p, xtab *t, const ast *op);      /* parse, parse-where */
 bool plan_mv_expand(planner *p, xtab *t, const ast *op);  /* mv-expand */
 bool plan_join(planner *p, xtab *t, const ast *op);       /* join, lookup */
+bool plan_make_series(planner *p, xtab *t, const ast *op); /* ops_series.c */
+xtab *plan_search(planner *p, const ast *n);                /* search, find (ops_search.c) */
 
 #endif

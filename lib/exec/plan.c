@@ -817,6 +817,11 @@ const ast *plan_param(const ast *params, const char *name)
 	return NULL;
 }
 
+xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops)
+{
+	return pipe_ops(p, src, ops, nops);
+}
+
 xtab *plan_tab(planner *p, const ast *n)
 {
 	return compile_tab(p, n);
@@ -948,6 +953,10 @@ static xtab *compile_tab(planner *p, const ast *n)
 		break;
 	case A_UNION:
 		t = union_of(p, n, NULL);
+		break;
+	case A_SEARCH:
+	case A_FIND:
+		t = plan_search(p, n);
 		break;
 	default:
 		plan_error(p, n, "not supported yet: %s", ast_kind_name(n->kind));
@@ -1271,6 +1280,10 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 			break;
 		case A_MV_EXPAND:
 			if (!plan_mv_expand(p, t, op))
+				return NULL;
+			break;
+		case A_MAKE_SERIES:
+			if (!plan_make_series(p, t, op))
 				return NULL;
 			break;
 		case A_JOIN:

@@ -1,0 +1,159 @@
+/* ops_search.c -- search and find, as a union of their tables and a
+ * filter:
+ *
+ *   search in (A, B) pred          union withsource=$table A, B | where pred'
+ *   search pred                    the same over every table (A*: patterns)
+ *   find in (A, B) where pred project c, d
+ *                                  union withsource=source_ A, B | where pred
+ *                                  | project source_, c, d
+ *   find ... (no project)          ... | project source_, pack_ = pack_all()
+ *
+ * In search, a string on its own ("evil.exe", or "a" and "b") is a term:
+ * pred' reads it as "any string column has the term", the way search
+ * matches terms (case-insensitive, whole terms). Columns a table lacks are
+ * null for its rows, so a condition on them is false there. */
+#include <string.h>
+
+#include "engine.h"
+#include "lex.h"
+
+static ast *mk(planner *p, const ast *at, int kind, const char *text, uint32_t nkids)
+{
+	ast *n = arena_zalloc(p->q->qa, sizeof(ast));
+	ast **kids = arena_zalloc(p->q->qa, (nkids ? nkids : 1) * sizeof(ast *));
+	if (!n || !kids)
+		return x_nomem(p->q), NULL;
+	n->kind = (uint8_t)kind;
+	n->off = at->off;
+	n->len = at->len;
+	n->text = text;
+	n->tlen = text ? (uint32_t)strlen(text) : 0;
+	n->kids = kids;
+	n->nkids = n->cap = nkids;
+	n->depth = at->depth + 8;
+	return n;
+}
+
+static bool is_term(const ast *n)
+{
+	return n->kind == A_LITERAL && n->op == KQLITE_TYPE_STRING;
+}
+
+/* pred with each bare string term replaced by (c1 has term or c2 has term...). */
+static ast *terms(planner *p, const ast *n, const xtab *t)
+{
+	if (is_term(n)) {
+		ast *any = NULL;
+		for (uint32_t i = 0; i < t->ncols; i++) {
+			if (t->types[i] != KQLITE_TYPE_STRING)
+				continue;
+			ast *col = mk(p, n, A_NAME, t->names[i], 0), *has = mk(p, n, A_BINARY, NULL, 2);
+			if (!col || !has)
+				return NULL;
+			has->op = OP_HAS;
+			has->kids[0] = col;
+			has->kids[1] = (ast *)n;
+			if (!any) {
+				any = has;
+				continue;
+			}
+			ast *or = mk(p, n, A_BINARY, NULL, 2);
+			if (!or)
+				return NULL;
+			or->op = OP_OR;
+			or->kids[0] = any;
+			or->kids[1] = has;
+			any = or;
+		}
+		if (!any) { /* no string column: nothing matches */
+			ast *f = mk(p, n, A_LITERAL, "false", 0);
+			if (f)
+				f->op = KQLITE_TYPE_BOOL;
+			return f;
+		}
+		ast *paren = mk(p, n, A_PAREN, NULL, 1);
+		if (paren)
+			paren->kids[0] = any;
+		return paren;
+	}
+	bool logic = (n->kind == A_BINARY && (n->op == OP_AND || n->op == OP_OR)) || n->kind == A_PAREN ||
+	             (n->kind == A_CALL && ast_text_is(n, "not"));
+	if (!logic)
+		return (ast *)n;
+	ast *copy = mk(p, n, n->kind, NULL, n->nkids);
+	if (!copy)
+		return NULL;
+	copy->op = n->op;
+	copy->text = n->text;
+	copy->tlen = n->tlen;
+	copy->flags = n->flags;
+	for (uint32_t i = 0; i < n->nkids; i++)
+		if (!(copy->kids[i] = terms(p, n->kids[i], t)))
+			return NULL;
+	return copy;
+}
+
+xtab *plan_search(planner *p, const ast *n)
+{
+	bool find = n->kind == A_FIND;
+	const ast *tables = n->kids[1];
+	uint32_t nlegs = tables && tables->nkids ? tables->nkids : 1;
+	ast *u = mk(p, n, A_UNION, NULL, nlegs + 1), *params = mk(p, n, A_LIST, NULL, 1);
+	ast *ws = mk(p, n, A_NAMEDARG, "withsource", 1);
+	const char *source = find ? "source_" : "$table";
+	ast *wsname = mk(p, n, A_NAME, source, 0);
+	if (!u || !params || !ws || !wsname)
+		return NULL;
+	ws->kids[0] = wsname;
+	params->kids[0] = ws;
+	u->kids[0] = params;
+	if (tables && tables->nkids) {
+		for (uint32_t i = 0; i < tables->nkids; i++)
+			u->kids[i + 1] = tables->kids[i];
+	} else {
+		ast *all = mk(p, n, A_NAMEPAT, "", 0);
+		if (!all)
+			return NULL;
+		all->op = 3; /* '*' */
+		u->kids[1] = all;
+	}
+	xtab *t = plan_tab(p, u);
+	if (!t)
+		return NULL;
+	const ast *ops[2];
+	uint32_t nops = 0;
+	ast *where = mk(p, n->kids[2], A_WHERE, NULL, 1);
+	if (!where || !(where->kids[0] = find ? (ast *)n->kids[2] : terms(p, n->kids[2], t)))
+		return NULL;
+	ops[nops++] = where;
+	if (find) {
+		/* project source_, the listed columns (or pack_ = pack_all()) */
+		const ast *cols = n->nkids > 3 && n->op != 1 ? n->kids[3] : NULL;
+		uint32_t nc = cols ? cols->nkids : 1;
+		ast *proj = mk(p, n, A_PROJECT, NULL, nc + 1), *src = mk(p, n, A_NAME, source, 0);
+		if (!proj || !src)
+			return NULL;
+		proj->kids[0] = src;
+		if (cols) {
+			for (uint32_t i = 0; i < nc; i++)
+				proj->kids[i + 1] = cols->kids[i];
+		} else {
+			/* pack_ = bag_pack("A", A, ...) of every column but source_ */
+			ast *pack = mk(p, n, A_ASSIGN, "pack_", 1), *call = mk(p, n, A_CALL, "bag_pack", 2 * (t->ncols - 1));
+			if (!pack || !call)
+				return NULL;
+			for (uint32_t i = 1, k = 0; i < t->ncols; i++) {
+				ast *key = mk(p, n, A_LITERAL, t->names[i], 0), *val = mk(p, n, A_NAME, t->names[i], 0);
+				if (!key || !val)
+					return NULL;
+				key->op = KQLITE_TYPE_STRING;
+				call->kids[k++] = key;
+				call->kids[k++] = val;
+			}
+			pack->kids[0] = call;
+			proj->kids[1] = pack;
+		}
+		ops[nops++] = proj;
+	}
+	return plan_pipe(p, t, ops, nops);
+}
