@@ -192,6 +192,11 @@ long eval_filter(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n,
 const ast *plan_param(const ast *params, const char *name);
 /* Compiles a tabular expression (a table, a subquery, a let name...). */
 xtab *plan_tab(planner *p, const ast *n);
+/* Hands a table the plan made to the planner (freed with it). */
+bool plan_own_table(planner *p, table *t);
+/* A pipe over a table the plan computed (owned by the planner), whose
+ * columns are its schema. */
+xtab *plan_table_source(planner *p, table *data);
 /* Runs operators (syntax nodes: where, project...) over src. */
 xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops);
 /* Runs a tabular expression (used by toscalar, in (subquery)) into a table. */
@@ -241,5 +246,6 @@ bool plan_mv_expand(planner *p, xtab *t, const ast *op);  /* mv-expand */
 bool plan_join(planner *p, xtab *t, const ast *op);       /* join, lookup */
 bool plan_make_series(planner *p, xtab *t, const ast *op); /* ops_series.c */
 xtab *plan_search(planner *p, const ast *n);                /* search, find (ops_search.c) */
+xtab *plan_evaluate(planner *p, xtab *t, const ast *op);    /* evaluate (ops_evaluate.c) */
 
 #endif

@@ -817,6 +817,23 @@ const ast *plan_param(const ast *params, const char *name)
 	return NULL;
 }
 
+bool plan_own_table(planner *p, table *t)
+{
+	return own_table(p, t);
+}
+
+xtab *plan_table_source(planner *p, table *data)
+{
+	bschema *bs = sch_new(p->q->qa);
+	for (size_t j = 0; bs && j < data->ncols; j++)
+		if (!sch_append(p->q->qa, bs, data->cols[j].name, strlen(data->cols[j].name), (uint8_t)data->cols[j].type))
+			bs = NULL;
+	if (!bs)
+		return x_nomem(p->q), NULL;
+	xtab *src = tab_of_table(p, data, bs);
+	return src ? pipe_over(p, src) : NULL;
+}
+
 xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops)
 {
 	return pipe_ops(p, src, ops, nops);
@@ -1281,6 +1298,9 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 		case A_MV_EXPAND:
 			if (!plan_mv_expand(p, t, op))
 				return NULL;
+			break;
+		case A_EVALUATE:
+			t = plan_evaluate(p, t, op);
 			break;
 		case A_MAKE_SERIES:
 			if (!plan_make_series(p, t, op))

@@ -1,0 +1,216 @@
+/* ops_evaluate.c -- evaluate PLUGIN(...): bag_unpack.
+ *
+ * A plugin's output columns depend on the data (an open schema), while the
+ * planner compiles what follows against known columns. So the input runs
+ * when the query is planned, and the plugin's result becomes a table the
+ * rest of the query reads: its columns are then known exactly.
+ *
+ * bag_unpack(Column [, Prefix] [, columnsConflict] [, ignoredProperties]):
+ * every key of the property bags in Column becomes a dynamic column
+ * (Prefix + key, in order of first appearance), and Column goes. A key
+ * that names an existing column is an error (columnsConflict='error', the
+ * default), keeps the existing column ('keep_source') or replaces it
+ * ('replace_source'). */
+#include <string.h>
+
+#include "dyn.h"
+#include "engine.h"
+
+typedef struct key {
+	const char *name; /* prefix + key, NUL-terminated, in the query arena */
+	size_t len;
+	long col;         /* its output column */
+} key;
+
+static long key_find(const key *keys, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].len == len && !memcmp(keys[i].name, s, len))
+			return (long)i;
+	return -1;
+}
+
+static bool str_arg(planner *p, const ast *a, const char **s, size_t *len)
+{
+	xnode *x = compile_expr(p, a, NULL);
+	vec v;
+	if (!x || !eval_const(p, x, &v))
+		return false;
+	if (v.type != KQLITE_TYPE_STRING)
+		return plan_error(p, a, "bag_unpack: expected a constant string");
+	*s = v_str(&v, 0).p;
+	*len = v_str(&v, 0).n;
+	return true;
+}
+
+static bool ignored(const vec *ign, const char *k, size_t kn)
+{
+	if (!ign || v_null(ign, 0))
+		return false;
+	kstr d = v_str(ign, 0);
+	dyn_iter it;
+	if (!dyn_iter_init(&it, (const uint8_t *)d.p, d.n))
+		return false;
+	const char *ik;
+	size_t ikn, vn;
+	const uint8_t *v;
+	while (dyn_iter_next(&it, &ik, &ikn, &v, &vn)) {
+		const char *s;
+		size_t n;
+		if (dyn_get_string(v, vn, &s, &n) && n == kn && !memcmp(s, k, kn))
+			return true;
+	}
+	return false;
+}
+
+static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
+{
+	const ast *colarg = call->nkids ? call->kids[0] : NULL;
+	if (colarg && colarg->kind == A_NAMEDARG)
+		colarg = colarg->kids[0];
+	if (!colarg || colarg->kind != A_NAME)
+		return plan_error(p, call, "bag_unpack takes a dynamic column"), NULL;
+	long bag = -1;
+	for (uint32_t i = 0; i < t->ncols; i++)
+		if (strlen(t->names[i]) == colarg->tlen && !memcmp(t->names[i], colarg->text, colarg->tlen))
+			bag = i;
+	if (bag < 0 || t->types[bag] != KQLITE_TYPE_DYNAMIC)
+		return plan_error(p, colarg, "bag_unpack takes a dynamic column"), NULL;
+	const char *prefix = "", *conflict = "error";
+	size_t plen = 0, clen = 5;
+	vec ign_v, *ign = NULL;
+	for (uint32_t i = 1; i < call->nkids; i++) {
+		const ast *a = call->kids[i];
+		bool named = a->kind == A_NAMEDARG;
+		const ast *v = named ? a->kids[0] : a;
+		if ((named && ast_text_is(a, "columnsConflict")) || (!named && i == 2)) {
+			if (!str_arg(p, v, &conflict, &clen))
+				return NULL;
+		} else if ((named && ast_text_is(a, "ignoredProperties")) || (!named && i == 3)) {
+			xnode *x = compile_expr(p, v, NULL);
+			if (!x || !eval_const(p, x, &ign_v))
+				return NULL;
+			ign = &ign_v;
+		} else if ((named && ast_text_is(a, "OutputColumnPrefix")) || (!named && i == 1)) {
+			if (!str_arg(p, v, &prefix, &plen))
+				return NULL;
+		} else {
+			return plan_error(p, a, "bag_unpack: unknown argument"), NULL;
+		}
+	}
+	bool keep = clen == 11 && !memcmp(conflict, "keep_source", 11);
+	bool replace = clen == 14 && !memcmp(conflict, "replace_source", 14);
+	if (!keep && !replace && !(clen == 5 && !memcmp(conflict, "error", 5)))
+		return plan_error(p, call, "bag_unpack: columnsConflict is 'error', 'replace_source' or 'keep_source'"), NULL;
+
+	xctx cx = {p->q, p->tmp};
+	table *in = xtab_collect(&cx, t);
+	if (!in || !plan_own_table(p, in))
+		return NULL;
+	const column *bc = &in->cols[bag];
+	table *out = table_new("bag_unpack", 10);
+	if (!out || !plan_own_table(p, out))
+		return x_nomem(p->q), NULL;
+	/* the other columns, then one per key */
+	for (size_t j = 0; j < in->ncols; j++)
+		if ((long)j != bag && table_add_column(out, in->cols[j].name, strlen(in->cols[j].name), in->cols[j].type) < 0)
+			return x_nomem(p->q), NULL;
+	key *keys = NULL;
+	size_t nkeys = 0, cap = 0;
+	strbuf nb;
+	sb_init(&nb);
+	for (size_t r = 0; r < in->nrows; r++) {
+		size_t len;
+		const uint8_t *v = (const uint8_t *)col_bytes(bc, r, &len);
+		dyn_iter it;
+		if (col_is_null(bc, r) || dyn_tag(v, len) != DYN_OBJECT || !dyn_iter_init(&it, v, len))
+			continue;
+		const char *k;
+		size_t kn, vn;
+		const uint8_t *val;
+		while (dyn_iter_next(&it, &k, &kn, &val, &vn)) {
+			nb.len = 0;
+			sb_add(&nb, prefix, plen);
+			sb_add(&nb, k, kn);
+			if (nb.oom)
+				return sb_free(&nb), x_nomem(p->q), NULL;
+			if (ignored(ign, k, kn) || key_find(keys, nkeys, nb.s, nb.len) >= 0)
+				continue;
+			long existing = table_find_column(out, nb.s, nb.len);
+			if (existing >= 0 && !keep && !replace) {
+				plan_error(p, call, "bag_unpack: the key '%.*s' is a column already (give a prefix, or "
+				                    "columnsConflict='replace_source' or 'keep_source')", (int)nb.len, nb.s);
+				sb_free(&nb);
+				return NULL;
+			}
+			if (nkeys == cap) {
+				size_t nc = cap ? 2 * cap : 16;
+				key *g = arena_alloc(p->q->qa, nc * sizeof(key));
+				if (!g)
+					return sb_free(&nb), x_nomem(p->q), NULL;
+				if (nkeys)
+					memcpy(g, keys, nkeys * sizeof(key));
+				keys = g;
+				cap = nc;
+			}
+			char *name = arena_strndup(p->q->qa, nb.s, nb.len);
+			long col = existing >= 0 ? (keep ? -1 : existing)
+			                         : table_add_column(out, nb.s, nb.len, KQLITE_TYPE_DYNAMIC);
+			if (!name || (existing < 0 && col < 0))
+				return sb_free(&nb), x_nomem(p->q), NULL;
+			keys[nkeys++] = (key){name, nb.len, col};
+			/* a replaced column becomes dynamic */
+			if (existing >= 0 && replace && out->cols[existing].type != KQLITE_TYPE_DYNAMIC) {
+				column fresh;
+				if (col_init(&fresh, nb.s, nb.len, KQLITE_TYPE_DYNAMIC) != 0)
+					return sb_free(&nb), x_nomem(p->q), NULL;
+				col_free(&out->cols[existing]);
+				out->cols[existing] = fresh;
+			}
+		}
+	}
+	sb_free(&nb);
+	/* the rows */
+	for (size_t r = 0; r < in->nrows; r++) {
+		size_t c = 0;
+		for (size_t j = 0; j < in->ncols; j++) {
+			if ((long)j == bag)
+				continue;
+			column *dst = &out->cols[c++];
+			bool replaced = false;
+			for (size_t k = 0; k < nkeys && !replaced; k++)
+				replaced = keys[k].col == (long)(c - 1);
+			if (replaced)
+				continue; /* filled below */
+			int rc = col_is_null(&in->cols[j], r) ? col_push_null(dst) : col_push_from(dst, &in->cols[j], r);
+			if (rc)
+				return x_nomem(p->q), NULL;
+		}
+		for (size_t k = 0; k < nkeys; k++) {
+			if (keys[k].col < 0)
+				continue;
+			size_t len, vn;
+			const uint8_t *v = (const uint8_t *)col_bytes(bc, r, &len), *val;
+			column *dst = &out->cols[keys[k].col];
+			size_t klen = keys[k].len - plen;
+			int rc = !col_is_null(bc, r) && dyn_tag(v, len) == DYN_OBJECT &&
+			                 dyn_member(v, len, keys[k].name + plen, klen, &val, &vn)
+			             ? col_push_bytes(dst, (const char *)val, vn)
+			             : col_push_null(dst);
+			if (rc)
+				return x_nomem(p->q), NULL;
+		}
+		out->nrows++;
+	}
+	return plan_table_source(p, out);
+}
+
+xtab *plan_evaluate(planner *p, xtab *t, const ast *op)
+{
+	if (!bind_operator(&p->b, op, t->bs))
+		return NULL;
+	const ast *call = op->kids[1];
+	if (ast_text_is(call, "bag_unpack"))
+		return bag_unpack(p, t, call);
+	return plan_error(p, call, "not supported yet: evaluate %.*s", (int)call->tlen, call->text), NULL;
+}
