@@ -1059,6 +1059,9 @@ static const aggdef *const stats_defs[] = {
     &agg_percentilew,
     &agg_percentilesw,
     &agg_percentilesw_array,
+    &agg_hll,
+    &agg_hll_if,
+    &agg_hll_merge,
 };
 
 const xagg_def *xagg_lookup(const char *name)

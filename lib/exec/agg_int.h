@@ -108,6 +108,16 @@ bool agg_pushed(xquery *q, int rc);
 extern const aggdef agg_dcount, agg_dcountif, agg_count_distinct, agg_count_distinctif,
     agg_make_set, agg_make_set_if, agg_make_bag, agg_make_bag_if, agg_stdev, agg_stdevif,
     agg_stdevp, agg_variance, agg_varianceif, agg_variancep, agg_percentile, agg_percentiles,
-    agg_percentiles_array, agg_percentilew, agg_percentilesw, agg_percentilesw_array;
+    agg_percentiles_array, agg_percentilew, agg_percentilesw, agg_percentilesw_array, agg_hll,
+    agg_hll_if, agg_hll_merge;
+
+/* hll sketches (agg_stats.c) as dcount_hll reads them: a sketch's exact
+ * hashes (*hashes malloc'd, *nh of them) or its registers merged into
+ * regs (HLL_REGISTERS bytes, zeroed by the caller; *is_regs set). false
+ * when v is not a sketch. */
+#define HLL_REGISTERS 16384
+bool hll_read(const uint8_t *v, size_t len, uint64_t **hashes, uint32_t *nh, uint8_t *regs, bool *is_regs);
+/* The HyperLogLog estimate of HLL_REGISTERS registers. */
+int64_t hll_estimate_regs(const uint8_t *regs);
 
 #endif
