@@ -186,10 +186,11 @@ again:
 	re2c:yyfill:enable = 0;
 	re2c:eof = 0;
 
-	/* Unicode spaces (NBSP, U+2000-U+200B, U+2028/9, U+202F, U+205F, U+3000)
-	 * and the BOM are spaces too: they come with queries pasted from pages. */
+	/* Unicode spaces (NBSP, U+1680, U+180E, U+2000-U+200B, U+2028/9, U+202F,
+	 * U+205F, U+3000) and the BOM are spaces too, as in Kusto: they come with
+	 * queries pasted from pages. */
 	ws = [ \t\r\n\f\v]+ | "\xC2\xA0" | "\xEF\xBB\xBF" | "\xE2\x80" [\x80-\x8B\xA8\xA9\xAF]
-	   | "\xE2\x81\x9F" | "\xE3\x80\x80";
+	   | "\xE2\x81\x9F" | "\xE3\x80\x80" | "\xE1\x9A\x80" | "\xE1\xA0\x8E";
 	id = [A-Za-z_$][A-Za-z0-9_]*;
 	dq = ["] ([^"\\\n] | "\\" [^\n])* ["];
 	sq = ['] ([^'\\\n] | "\\" [^\n])* ['];
@@ -364,7 +365,11 @@ again:
 	digits | "0" [xX] [0-9a-fA-F]+ { t->len = (uint32_t)(cur - start); lx->cur = cur; return TK_LONG; }
 	digits "." digits exp? | digits exp { t->len = (uint32_t)(cur - start); lx->cur = cur; return TK_REAL; }
 	digits ("." digits)? unit { t->len = (uint32_t)(cur - start); lx->cur = cur; return TK_TIMESPAN; }
-	digits ("." digits)? [A-Za-z_][A-Za-z0-9_]* {
+	/* As in Kusto, digits running into letters or '_' make a name
+	 * (5Minutebin, 1st_seen) unless the whole run is a literal: 5m, 1e3 and
+	 * 0x1F match the rules above with the same length, and those come first. */
+	digits [A-Za-z_][A-Za-z0-9_]* { t->len = (uint32_t)(cur - start); lx->cur = cur; return TK_ID; }
+	digits "." digits [A-Za-z_][A-Za-z0-9_]* {
 		return lex_error(lx, start, (size_t)(cur - start), "invalid number: a number runs into letters that are not a timespan unit");
 	}
 	"!" { return lex_error(lx, start, 1, "unexpected '!': use not(...) to negate, or an operator such as !=, !~, !has, !in"); }

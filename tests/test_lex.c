@@ -349,6 +349,30 @@ static void numbers_and_timespans(void **state)
 	EXPECT("2*3h", {TK_LONG, 0, 1, 0}, {TK_STAR, 1, 1, 0}, {TK_TIMESPAN, 2, 2, 0});
 }
 
+/* As in Kusto, digits that run into letters or '_' make a name unless the
+ * whole run is a literal (5m, 1e3, 0x1F stay literals). */
+static void names_starting_with_digits(void **state)
+{
+	(void)state;
+	expect_one("5Minutebin", TK_ID, 0);
+	expect_one("1st_seen", TK_ID, 0);
+	expect_one("10_", TK_ID, 0);
+	expect_one("3ds", TK_ID, 0);   /* "3d" then "s": not a unit, so one name */
+	expect_one("1e", TK_ID, 0);    /* no exponent digits: a name */
+	expect_one("1e3x", TK_ID, 0);
+	expect_one("0x1Fg", TK_ID, 0);
+	expect_one("1d5", TK_ID, 0);
+	expect_one("5m", TK_TIMESPAN, 0);
+	expect_one("1e3", TK_REAL, 0);
+	expect_one("0x1F", TK_LONG, 0);
+	EXPECT("bin(5Minutebin=T, 5m)", {TK_ID, 0, 3, 0}, {TK_LP, 3, 1, 0}, {TK_ID, 4, 10, 0},
+	       {TK_EQ, 14, 1, 0}, {TK_ID, 15, 1, 0}, {TK_COMMA, 16, 1, 0},
+	       {TK_TIMESPAN, 18, 2, 0}, {TK_RP, 20, 1, 0});
+	/* 1e+5 is a real; 1e-x is the name 1e, a minus and x */
+	EXPECT("1e+5 1e-x", {TK_REAL, 0, 4, 0}, {TK_ID, 5, 2, 0}, {TK_MINUS, 7, 1, 0},
+	       {TK_ID, 8, 1, 0});
+}
+
 static void typed_literals(void **state)
 {
 	(void)state;
@@ -414,6 +438,9 @@ static void comments_and_spaces(void **state)
 	EXPECT("a // comment | where\nb//x", {TK_ID, 0, 1, 0}, {TK_ID, 21, 1, 0});
 	expect_n("// only a comment", 17, NULL, 0);
 	EXPECT("a/b", {TK_ID, 0, 1, 0}, {TK_SLASH, 1, 1, 0}, {TK_ID, 2, 1, 0});
+	/* U+1680 and U+180E are spaces in Kusto too */
+	EXPECT("a\xE1\x9A\x80" "b\xE1\xA0\x8E" "c", {TK_ID, 0, 1, 0}, {TK_ID, 4, 1, 0},
+	       {TK_ID, 8, 1, 0});
 	/* BOM, NBSP, U+202F, U+2003, U+200B, U+2028, U+205F, U+3000, \f \v \r */
 	EXPECT("\xEF\xBB\xBF" "a\xC2\xA0" "b\xE2\x80\xAF" "c\xE2\x80\x83" "d\xE2\x80\x8B"
 	       "e\xE2\x80\xA8" "f\xE2\x81\x9F" "g\xE3\x80\x80" "h\f\v\r\ni",
@@ -432,7 +459,8 @@ static void error_tokens(void **state)
 	expect_error("print dynamic([1, 2)", 20, 1, 6, 8, "unterminated dynamic");
 	expect_error("print dynamic({\"a\": 1)", 22, 1, 6, 8, "unterminated dynamic");
 	expect_error("datetime(2024-01-01", 19, 0, 0, 9, "unterminated literal");
-	expect_error("take 3ds", 8, 1, 5, 3, "invalid number");
+	expect_error("take 3.5ds", 10, 1, 5, 5, "invalid number");
+	expect_error("1.5e", 4, 0, 0, 4, "invalid number");
 	expect_error("1.5xyz", 6, 0, 0, 6, "invalid number");
 	expect_error("where !x", 8, 1, 6, 1, "unexpected '!'");
 	expect_error("a ! = b", 7, 1, 2, 1, "unexpected '!'");
@@ -497,6 +525,7 @@ int main(void)
 		cmocka_unit_test(typed_literals),
 		cmocka_unit_test(dynamic_literals),
 		cmocka_unit_test(comments_and_spaces),
+		cmocka_unit_test(names_starting_with_digits),
 		cmocka_unit_test(error_tokens),
 		cmocka_unit_test(end_is_sticky),
 		cmocka_unit_test(token_descriptions),

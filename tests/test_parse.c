@@ -258,6 +258,45 @@ static void literal_types_and_flags(void **state)
 	check_dumps(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* A dynamic literal's body is strict JSON after parsing: one that already is
+ * keeps its text; KQL strings (verbatim, single-quoted, obfuscated, split),
+ * KQL numbers, timespans and typed literals inside are rewritten as JSON,
+ * and values JSON cannot hold become their string forms. */
+static void dynamic_literal_bodies(void **state)
+{
+	(void)state;
+	static const dump_case cases[] = {
+		{"print dynamic({\"a\": [1, 2.5, \"x\"], \"b\": null})",
+		 "(query (print (lit:dynamic/4 \"dynamic({\\\"a\\\": [1, 2.5, \\\"x\\\"], \\\"b\\\": null})\")))"},
+		{"print dynamic([@\"C:\\W\", @'it''s', h\"s\", \"a\" 'b'])",
+		 "(query (print (lit:dynamic/4 \"dynamic([\\\"C:\\\\\\\\W\\\",\\\"it's\\\",\\\"s\\\",\\\"ab\\\"])\")))"},
+		{"print dynamic([0x10, -3, +4, 1., 1d, -1.5h, True, FALSE])",
+		 "(query (print (lit:dynamic/4 \"dynamic([16,-3,4,1.0,\\\"1.00:00:00\\\",\\\"-01:30:00\\\",true,false])\")))"},
+		{"print dynamic({'t': datetime(2021-01-02 03:04), 'g': guid(0B9C3D6A-2F1E-4C8B-9A7D-5E6F1A2B3C4D),"
+		 " 's': timespan(90m), 'l': long(null), 'r': real(2), 'd': dynamic([int(7)])})",
+		 "(query (print (lit:dynamic/4 \"dynamic({\\\"t\\\":\\\"2021-01-02T03:04:00.0000000Z\\\","
+		 "\\\"g\\\":\\\"0b9c3d6a-2f1e-4c8b-9a7d-5e6f1a2b3c4d\\\",\\\"s\\\":\\\"01:30:00\\\","
+		 "\\\"l\\\":null,\\\"r\\\":2.0,\\\"d\\\":[7]})\")))"},
+		/* no-break spaces and comments between the items */
+		{"print dynamic([\"a\",\xC2\xA0// one\n\"b\"])",
+		 "(query (print (lit:dynamic/4 \"dynamic([\\\"a\\\",\\\"b\\\"])\")))"},
+	};
+	check_dumps(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Digits running into letters make a name, as in Kusto (5Minutebin). */
+static void names_starting_with_digits(void **state)
+{
+	(void)state;
+	static const dump_case cases[] = {
+		{"T | summarize n = count() by bin(5Minutebin = Timestamp, 5m) | project 5Minutebin, n",
+		 "(query (pipe (name \"T\") (summarize nil (list (assign \"n\" (call \"count\")))"
+		 " (list (call \"bin\" (namedarg \"5Minutebin\" (name \"Timestamp\"))"
+		 " (lit:timespan \"5m\")))) (project (name \"5Minutebin\") (name \"n\"))))"},
+	};
+	check_dumps(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 static void typed_literal_or_call(void **state)
 {
 	(void)state;
@@ -745,6 +784,8 @@ int main(void)
 		cmocka_unit_test(string_decoding),
 		cmocka_unit_test(string_concatenation),
 		cmocka_unit_test(literal_types_and_flags),
+		cmocka_unit_test(dynamic_literal_bodies),
+		cmocka_unit_test(names_starting_with_digits),
 		cmocka_unit_test(typed_literal_or_call),
 		cmocka_unit_test(statements),
 		cmocka_unit_test(join_and_lookup),

@@ -39,7 +39,7 @@ static const bad_query cases[] = {
 	 1, 16, "unterminated dynamic literal: no ')' closes this '('"},
 	{"T | extend d = datetime(2021-13-01)",
 	 1, 16, "invalid datetime literal"},
-	{"T | take 10abc",
+	{"T | take 10.5abc",
 	 1, 10, "invalid number: a number runs into letters that are not a timespan unit"},
 	{"T | where !x",
 	 1, 11, "unexpected '!': use not(...) to negate, or an operator such as !=, !~, !has, !in"},
@@ -103,7 +103,7 @@ static const bad_query cases[] = {
 	 1, 16, "invalid long literal"},
 	{"T | extend s = \"bad \\q escape\"",
 	 1, 21, "invalid escape sequence in string (use \\\\ for a backslash, or a verbatim @\"...\" string)"},
-	{"T | extend r = 1e",
+	{"T | extend r = 1.5e",
 	 1, 16, "invalid number: a number runs into letters that are not a timespan unit"},
 	{"T | lookup (U) on",
 	 1, 18, "unexpected end of query; expected an expression"},
@@ -140,6 +140,24 @@ static const bad_query cases[] = {
 	{"T | union kind=outer", 1, 21, "unexpected end of query; expected an expression"},
 	{"T | where x has_any (\"a\") and", 1, 30, "unexpected end of query; expected an expression"},
 	{"T | search in x \"y\"", 1, 15, "unexpected 'x'; expected '('"},
+	/* dynamic literals: KQL literals inside are fine, anything else is not */
+	{"print d = dynamic([@\"a\", b])", 1, 11,
+	 "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)"},
+	{"print d = dynamic([datetime(2021-13-01)])", 1, 11,
+	 "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)"},
+	{"print d = dynamic({'a' 1})", 1, 11,
+	 "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)"},
+	{"print d = dynamic([\"\\q\"])", 1, 11,
+	 "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)"},
+	{"print d = dynamic([1.5x])", 1, 11,
+	 "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)"},
+	{"print d = dynamic([nan])", 1, 11,
+	 "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)"},
+	{"print d = dynamic([1,])", 1, 11,
+	 "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)"},
+	/* a name may start with digits, a number with a fraction may not run into letters */
+	{"print 5Minutebin = 1.5Minutes", 1, 20,
+	 "invalid number: a number runs into letters that are not a timespan unit"},
 };
 
 static void each_case_fails_where_expected(void **state)

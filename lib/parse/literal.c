@@ -2,10 +2,12 @@
  * node holds the value), other literals keep their text and are checked
  * here so that a bad one is a syntax error with its span. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dyn.h"
 #include "kql.h"
 #include "kqlite.h"
 #include "parse_int.h"
@@ -255,12 +257,20 @@ static bool typed_body_ok(parser *p, kqlite_type ty, const char *s, size_t len)
 	}
 }
 
-/* ---- dynamic(...) bodies: JSON, plus KQL's quotes and typed literals ---- */
+/* ---- dynamic(...) bodies: KQL literals rewritten as JSON -------------------
+ * The body of dynamic(...) is JSON written with KQL's own literals: strings
+ * in any KQL quoting (@"C:\x", 'a', h"b", "a" "b"), KQL numbers (0x1F, 1.),
+ * timespans (1d) and typed literals (datetime(2021-01-01), guid(...),
+ * long(5)). A body that is not already strict JSON is rewritten here as
+ * JSON, so later stages read only JSON; values that JSON cannot hold become
+ * their string forms, as Kusto serializes them. */
 
-typedef struct jscan {
+typedef struct jconv {
+	parser *p;
 	const char *s, *e;
 	int depth;
-} jscan;
+	strbuf *out;
+} jconv;
 
 /* Length of a Unicode space (as the scanner counts them) at s, or 0. */
 static int uspace(const char *s, const char *e)
@@ -273,12 +283,14 @@ static int uspace(const char *s, const char *e)
 		return 3;
 	if (e - s >= 3 && ((u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F) ||
 	                   (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ||
-	                   (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)))
+	                   (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) ||
+	                   (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) ||
+	                   (u[0] == 0xE1 && u[1] == 0xA0 && u[2] == 0x8E)))
 		return 3;
 	return 0;
 }
 
-static void jws(jscan *j)
+static void jws(jconv *j)
 {
 	for (;;) {
 		for (int n; j->s < j->e;) {
@@ -296,58 +308,285 @@ static void jws(jscan *j)
 	}
 }
 
-static bool jvalue(jscan *j);
-
-static bool jstring(jscan *j)
+static bool is_quote(char c)
 {
-	const char *s = j->s;
-	bool verbatim = false;
-	if ((*s == 'h' || *s == 'H') && s + 1 < j->e && (s[1] == '"' || s[1] == '\'' || s[1] == '@'))
+	return c == '"' || c == '\'';
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Does a KQL string token ("a", 'a', @"a", h"a", H@'a') start at s? */
+static bool string_start(const char *s, const char *e)
+{
+	if (s < e && (*s == 'h' || *s == 'H'))
 		s++;
-	if (*s == '@') {
-		verbatim = true;
+	if (s < e && *s == '@')
 		s++;
-	}
-	if (s >= j->e || (*s != '"' && *s != '\''))
-		return false;
+	return s < e && is_quote(*s);
+}
+
+/* The end of the string token at s, or NULL if it is not closed. *from is
+ * where its quote (or the '@' of a verbatim one) is, after any h prefix. */
+static const char *string_end(const char *s, const char *e, const char **from, int *sub)
+{
+	if (*s == 'h' || *s == 'H')
+		s++;
+	*from = s;
+	bool verbatim = *s == '@';
+	if (verbatim)
+		s++;
+	*sub = verbatim ? STR_VERBATIM : STR_PLAIN;
 	char q = *s++;
-	while (s < j->e) {
+	while (s < e) {
 		if (*s == q) {
-			if (verbatim && s + 1 < j->e && s[1] == q) {
+			if (verbatim && s + 1 < e && s[1] == q) {
 				s += 2;
 				continue;
 			}
-			j->s = s + 1;
-			return true;
+			return s + 1;
 		}
-		if (*s == '\\' && !verbatim)
+		if (*s == '\n' && !verbatim)
+			return NULL;
+		if (*s == '\\' && !verbatim && s + 1 < e)
 			s++;
 		s++;
+	}
+	return NULL;
+}
+
+static void json_string(strbuf *out, const char *s, size_t n)
+{
+	sb_addc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			sb_addc(out, '\\');
+			sb_addc(out, (char)c);
+		} else if (c < 0x20) {
+			sb_printf(out, "\\u%04x", c);
+		} else {
+			sb_addc(out, (char)c);
+		}
+	}
+	sb_addc(out, '"');
+}
+
+/* One string value: a string token, or several in a row ("a" "b" is one
+ * string, in here as outside). */
+static bool jstring(jconv *j)
+{
+	strbuf v;
+	sb_init(&v);
+	bool ok = true;
+	for (;;) {
+		const char *from;
+		int sub;
+		const char *end = string_end(j->s, j->e, &from, &sub);
+		if (!end || decode_string(from, (uint32_t)(end - from), sub, &v) >= 0) {
+			ok = false;
+			break;
+		}
+		j->s = end;
+		const char *save = j->s;
+		jws(j);
+		if (!string_start(j->s, j->e)) {
+			j->s = save;
+			break;
+		}
+	}
+	if (ok)
+		json_string(j->out, v.s ? v.s : "", v.len);
+	ok = ok && !v.oom;
+	sb_free(&v);
+	return ok;
+}
+
+static bool jvalue(jconv *j);
+
+/* A long literal (decimal or 0x hex, optional sign) as a JSON integer. */
+static bool emit_long(strbuf *out, const char *s, size_t len)
+{
+	char buf[72];
+	if (!parse_int64(s, len, true) || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	const char *d = buf;
+	bool neg = *d == '-';
+	if (*d == '-' || *d == '+')
+		d++;
+	bool hex = d[0] == '0' && (d[1] == 'x' || d[1] == 'X');
+	uint64_t u = strtoull(hex ? d + 2 : d, NULL, hex ? 16 : 10);
+	if (neg)
+		u = 0 - u;
+	sb_printf(out, "%lld", (long long)(int64_t)u);
+	return true;
+}
+
+/* A real literal as a JSON number that still reads back as a real: the
+ * shortest form that round-trips, with ".0" when it would look whole. */
+static bool emit_real(strbuf *out, const char *s, size_t len)
+{
+	char buf[64];
+	if (!parse_real(s, len) || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	double v = strtod(buf, NULL);
+	if (v != v || v - v != 0) /* nan, inf: JSON has no such numbers */
+		return false;
+	char num[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(num, sizeof(num), "%.*g", prec, v);
+		if (strtod(num, NULL) == v)
+			break;
+	}
+	sb_adds(out, num);
+	if (!strpbrk(num, ".eE"))
+		sb_adds(out, ".0");
+	return true;
+}
+
+/* A number or timespan token: 1, -2, 0x1F, 1.5, 1e3, 1., 1d, -1.5h. */
+static bool jnumber(jconv *j)
+{
+	const char *st = j->s;
+	if (*j->s == '-' || *j->s == '+')
+		j->s++;
+	const char *w = j->s;
+	if (j->s >= j->e || !is_digit(*j->s))
+		return false;
+	bool plain = true; /* only digits and '.' so far: an exponent may take a sign */
+	while (j->s < j->e) {
+		char c = *j->s;
+		if (is_digit(c) || c == '.') {
+			j->s++;
+		} else if (is_alpha(c) || c == '_') {
+			if (plain && (c == 'e' || c == 'E') && j->s + 1 < j->e &&
+			    (j->s[1] == '+' || j->s[1] == '-'))
+				j->s++;
+			plain = false;
+			j->s++;
+		} else {
+			break;
+		}
+	}
+	size_t len = (size_t)(j->s - st), n = (size_t)(j->s - w);
+	int64_t ticks;
+	if (emit_long(j->out, st, len) || emit_real(j->out, st, len))
+		return true;
+	if (!is_digit(w[n - 1]) && timespan_parse(w, n, &ticks)) {
+		char buf[40];
+		if (*st == '-')
+			ticks = ticks == INT64_MIN ? INT64_MAX : -ticks;
+		json_string(j->out, buf, timespan_format(ticks, buf));
+		return true;
 	}
 	return false;
 }
 
-static bool jlist(jscan *j, char close, bool object)
+/* type(body) inside a dynamic literal: datetime(2021-01-01), guid(...),
+ * long(5), timespan(1d), dynamic([...]), any of them (null). */
+static bool jtyped(jconv *j, const char *w, size_t wl)
 {
-	j->s++; /* the opening bracket */
+	kqlite_type ty;
+	jws(j);
+	if (!type_from_name(w, wl, &ty) || j->s >= j->e || *j->s != '(')
+		return false;
+	const char *body = ++j->s;
+	int depth = 1;
+	while (j->s < j->e && depth > 0) {
+		const char *from;
+		int sub;
+		if (string_start(j->s, j->e)) {
+			if (!(j->s = string_end(j->s, j->e, &from, &sub)))
+				return false;
+			continue;
+		}
+		depth += *j->s == '(' ? 1 : *j->s == ')' ? -1 : 0;
+		j->s++;
+	}
+	if (depth > 0)
+		return false;
+	size_t blen = (size_t)(j->s - 1 - body);
+	trim(&body, &blen);
+	if (blen == 4 && !memcmp(body, "null", 4)) {
+		sb_adds(j->out, "null");
+		return true;
+	}
+	int64_t ticks;
+	unsigned char g[16];
+	char buf[40];
+	switch (ty) {
+	case KQLITE_TYPE_BOOL:
+		if (!typed_body_ok(j->p, ty, body, blen))
+			return false;
+		sb_adds(j->out, body[0] == 't' || body[0] == '1' ? "true" : "false");
+		return true;
+	case KQLITE_TYPE_INT:
+	case KQLITE_TYPE_LONG:
+		return emit_long(j->out, body, blen);
+	case KQLITE_TYPE_REAL:
+	case KQLITE_TYPE_DECIMAL:
+		return emit_real(j->out, body, blen);
+	case KQLITE_TYPE_DATETIME:
+		if (!unquote(j->p, &body, &blen) || !datetime_parse(body, blen, &ticks))
+			return false;
+		json_string(j->out, buf, datetime_format(ticks, buf));
+		return true;
+	case KQLITE_TYPE_TIMESPAN:
+		if (!unquote(j->p, &body, &blen) || !timespan_parse(body, blen, &ticks))
+			return false;
+		json_string(j->out, buf, timespan_format(ticks, buf));
+		return true;
+	case KQLITE_TYPE_GUID:
+		if (!unquote(j->p, &body, &blen) || !guid_parse(body, blen, g))
+			return false;
+		json_string(j->out, buf, guid_format(g, buf));
+		return true;
+	case KQLITE_TYPE_DYNAMIC: {
+		jconv in = {j->p, body, body + blen, j->depth + 1, j->out};
+		if (in.depth > 128 || !jvalue(&in))
+			return false;
+		jws(&in);
+		return in.s == in.e;
+	}
+	default:
+		return false;
+	}
+}
+
+static bool jlist(jconv *j, bool object)
+{
+	char close = object ? '}' : ']';
+	sb_addc(j->out, *j->s++);
 	if (++j->depth > 128)
 		return false;
 	jws(j);
 	if (j->s < j->e && *j->s == close) {
 		j->s++;
 		j->depth--;
+		sb_addc(j->out, close);
 		return true;
 	}
 	for (;;) {
 		jws(j);
 		if (object) {
-			if (!jstring(j))
+			if (!string_start(j->s, j->e) || !jstring(j))
 				return false;
 			jws(j);
 			if (j->s >= j->e || *j->s != ':')
 				return false;
 			j->s++;
-			jws(j);
+			sb_addc(j->out, ':');
 		}
 		if (!jvalue(j))
 			return false;
@@ -357,86 +596,93 @@ static bool jlist(jscan *j, char close, bool object)
 		if (*j->s == close) {
 			j->s++;
 			j->depth--;
+			sb_addc(j->out, close);
 			return true;
 		}
 		if (*j->s != ',')
 			return false;
 		j->s++;
+		sb_addc(j->out, ',');
 	}
 }
 
-static bool jvalue(jscan *j)
+static bool jvalue(jconv *j)
 {
 	jws(j);
 	if (j->s >= j->e)
 		return false;
 	char c = *j->s;
-	if (c == '{')
-		return jlist(j, '}', true);
-	if (c == '[')
-		return jlist(j, ']', false);
-	if (c == '"' || c == '\'' || c == '@') {
-		if (!jstring(j))
-			return false;
-		for (;;) { /* "a" "b" is one string, in here as outside */
-			const char *save = j->s;
-			jws(j);
-			if (j->s < j->e && (*j->s == '"' || *j->s == '\'' || *j->s == '@')) {
-				if (!jstring(j))
-					return false;
-				continue;
-			}
-			j->s = save;
-			return true;
-		}
-	}
-	if (c == '-' || c == '+' || (c >= '0' && c <= '9') || c == '.') {
-		const char *st = j->s;
-		j->s++;
-		while (j->s < j->e && (strchr("0123456789.eE+-", *j->s) ||
-		                       (*j->s >= 'a' && *j->s <= 'z'))) /* 1d, 2h: timespans */
-			j->s++;
-		return j->s > st;
-	}
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-		if ((c == 'h' || c == 'H') && j->s + 1 < j->e && strchr("\"'@", j->s[1]))
-			return jstring(j);
-		const char *w = j->s;
-		while (j->s < j->e && ((*j->s >= 'a' && *j->s <= 'z') || (*j->s >= 'A' && *j->s <= 'Z') ||
-		                       (*j->s >= '0' && *j->s <= '9') || *j->s == '_'))
-			j->s++;
-		size_t n = (size_t)(j->s - w);
-		if ((n == 4 && (!memcmp(w, "true", 4) || !memcmp(w, "null", 4))) ||
-		    (n == 5 && !memcmp(w, "false", 5)))
-			return true;
-		jws(j);
-		if (j->s < j->e && *j->s == '(') { /* datetime(...), guid(...) */
-			int d = 0;
-			while (j->s < j->e) {
-				if (*j->s == '(')
-					d++;
-				else if (*j->s == ')' && --d == 0) {
-					j->s++;
-					return true;
-				}
-				j->s++;
-			}
-		}
+	if (c == '{' || c == '[')
+		return jlist(j, c == '{');
+	if (string_start(j->s, j->e))
+		return jstring(j);
+	if (c == '-' || c == '+' || is_digit(c))
+		return jnumber(j);
+	if (!is_alpha(c))
 		return false;
+	const char *w = j->s;
+	while (j->s < j->e && (is_alpha(*j->s) || is_digit(*j->s) || *j->s == '_'))
+		j->s++;
+	size_t n = (size_t)(j->s - w);
+	static const char *const words[] = {"true", "True", "TRUE", "false", "False", "FALSE", "null"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		if (n == strlen(words[i]) && !memcmp(w, words[i], n)) {
+			sb_adds(j->out, i < 3 ? "true" : i < 6 ? "false" : "null");
+			return true;
+		}
 	}
-	return false;
+	return jtyped(j, w, n);
 }
 
-static bool dynamic_ok(const char *s, size_t len)
+/* Rewrites the body of a dynamic literal as JSON onto out. */
+static bool dynamic_to_json(parser *p, const char *s, size_t len, strbuf *out)
 {
-	jscan j = {s, s + len, 0};
+	jconv j = {p, s, s + len, 0, out};
 	jws(&j);
-	if (j.s == j.e)
-		return false;
-	if (!jvalue(&j))
+	if (j.s == j.e || !jvalue(&j))
 		return false;
 	jws(&j);
-	return j.s == j.e;
+	return j.s == j.e && !out->oom;
+}
+
+/* A dynamic literal whose body is strict JSON keeps its text; any other
+ * gets "dynamic(<its JSON form>)" as its text (the span still points at
+ * the source), so that later stages read only JSON. */
+static ast *dynamic_node(parser *p, ast *n, lex_token t, const char *body, size_t blen)
+{
+	strbuf b;
+	size_t bad;
+	sb_init(&b);
+	bool strict = dyn_from_json(body, blen, &b, &bad);
+	sb_free(&b);
+	if (strict)
+		return n;
+	sb_init(&b);
+	sb_adds(&b, "dynamic(");
+	bool ok = dynamic_to_json(p, body, blen, &b);
+	sb_addc(&b, ')');
+	if (ok && !b.oom) { /* the rewrite must be JSON that the engine reads */
+		strbuf enc;
+		sb_init(&enc);
+		ok = dyn_from_json(b.s + 8, b.len - 9, &enc, &bad);
+		sb_free(&enc);
+	}
+	char *text = ok ? arena_strndup(p->a, b.s, b.len) : NULL;
+	uint32_t tlen = (uint32_t)b.len;
+	bool oom = b.oom;
+	sb_free(&b);
+	if (p->failed)
+		return NULL;
+	if (!ok && !oom)
+		return fail(p, t.off, t.len, "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)");
+	if (!text) {
+		diag_set_nospan(p->d, KQLITE_NOMEM, "out of memory while parsing");
+		p->failed = true;
+		return NULL;
+	}
+	n->text = text;
+	n->tlen = tlen;
+	return n;
 }
 
 ast *mk_literal(parser *p, int code, lex_token t)
@@ -483,11 +729,8 @@ ast *mk_literal(parser *p, int code, lex_token t)
 			n->flags |= LIT_NULL;
 			return n;
 		}
-		if (code == TK_DYNLIT) {
-			if (!dynamic_ok(body, blen))
-				return fail(p, t.off, t.len, "invalid dynamic literal: expected JSON (an object, array, string, number, true, false or null)");
-			return n;
-		}
+		if (code == TK_DYNLIT)
+			return dynamic_node(p, n, t, body, blen);
 		if (!typed_body_ok(p, (kqlite_type)t.sub, body, blen)) {
 			if (p->failed)
 				return NULL;
