@@ -197,6 +197,12 @@ bool plan_own_table(planner *p, table *t);
 /* A pipe over a table the plan computed (owned by the planner), whose
  * columns are its schema. */
 xtab *plan_table_source(planner *p, table *data);
+/* A pipe over a table the caller keeps (its columns are the schema; rows
+ * count as serialized). */
+xtab *plan_rows_source(planner *p, const table *data);
+/* Destroys the operators, calls and tables made since the counts were
+ * nops, ncalls, ntables (a plan compiled and run again and again). */
+void plan_release(planner *p, size_t nops, size_t ncalls, size_t ntables);
 /* Runs operators (syntax nodes: where, project...) over src. */
 xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops);
 /* Runs a tabular expression (used by toscalar, in (subquery)) into a table. */
@@ -208,6 +214,8 @@ bool plan_register_call(planner *p, xcall *c);
 bool plan_error(planner *p, const ast *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* expression pieces (expr.c, kernels.c, strops.c) */
+/* A call of the engine function `name` (fn_registry) on compiled args. */
+xnode *plan_call(planner *p, const ast *n, const char *name, xnode **args, uint32_t nargs, uint8_t rtype);
 xnode *const_node(planner *p, const ast *src, const vec *v);
 xnode *col_node(planner *p, const ast *src, uint32_t col, uint8_t type);
 xeval pick_arith(uint8_t lt, uint8_t rt, uint8_t out);
@@ -247,5 +255,6 @@ bool plan_join(planner *p, xtab *t, const ast *op);       /* join, lookup */
 bool plan_make_series(planner *p, xtab *t, const ast *op); /* ops_series.c */
 xtab *plan_search(planner *p, const ast *n);                /* search, find (ops_search.c) */
 xtab *plan_evaluate(planner *p, xtab *t, const ast *op);    /* evaluate (ops_evaluate.c) */
+bool plan_mv_apply(planner *p, xtab *t, const ast *op);     /* mv-apply (ops_mvapply.c) */
 
 #endif

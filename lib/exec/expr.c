@@ -707,6 +707,11 @@ static xnode *row_call(planner *p, const ast *n, const xscope *sc)
 	return call_impl(p, n, "bag_pack", args, 2 * nc, KQLITE_TYPE_DYNAMIC);
 }
 
+xnode *plan_call(planner *p, const ast *n, const char *name, xnode **args, uint32_t nargs, uint8_t rtype)
+{
+	return call_impl(p, n, name, args, nargs, rtype);
+}
+
 static xnode *call(planner *p, const ast *n, const xscope *sc)
 {
 	for (uint32_t i = 0; i < p->nagg_calls; i++)

@@ -834,6 +834,35 @@ xtab *plan_table_source(planner *p, table *data)
 	return src ? pipe_over(p, src) : NULL;
 }
 
+xtab *plan_rows_source(planner *p, const table *data)
+{
+	bschema *bs = sch_new(p->q->qa);
+	for (size_t j = 0; bs && j < data->ncols; j++)
+		if (!sch_append(p->q->qa, bs, data->cols[j].name, strlen(data->cols[j].name), (uint8_t)data->cols[j].type))
+			bs = NULL;
+	if (!bs)
+		return x_nomem(p->q), NULL;
+	bs->serialized = true;
+	xtab *src = tab_of_table(p, data, bs);
+	return src ? pipe_over(p, src) : NULL;
+}
+
+void plan_release(planner *p, size_t nops, size_t ncalls, size_t ntables)
+{
+	while (p->nops > nops) {
+		xop *op = p->ops[--p->nops];
+		if (op->destroy)
+			op->destroy(op);
+	}
+	while (p->ncalls > ncalls) {
+		xcall *c = p->calls[--p->ncalls];
+		if (c->cleanup)
+			c->cleanup(c->state);
+	}
+	while (p->ntables > ntables)
+		table_free(p->tables[--p->ntables]);
+}
+
 xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops)
 {
 	return pipe_ops(p, src, ops, nops);
@@ -1006,6 +1035,38 @@ static xtab *project_by_names(planner *p, xtab *t, const bschema *out, const ast
 	return plan_chain(p, t, op_project(p, exprs, out->n), out) ? t : NULL;
 }
 
+/* (a, b, c) = f(x): functions with several results have a form
+ * "f:tuple" (fn_series.c) that returns them as one dynamic array; each
+ * name gets its element. */
+static xnode *tuple_call(planner *p, const ast *e, const xscope *sc)
+{
+	char name[80];
+	const fn_def *f = e->kind == A_CALL ? fn_lookup(e->text, e->tlen) : NULL;
+	if (f)
+		snprintf(name, sizeof name, "%s:tuple", f->canonical);
+	if (!f || !xfn_lookup(name))
+		return plan_error(p, e, "not supported yet: (a, b) = ... of this expression"), NULL;
+	xnode *args[16];
+	if (e->nkids > 16)
+		return plan_error(p, e, "too many arguments"), NULL;
+	for (uint32_t i = 0; i < e->nkids; i++) {
+		const ast *a = e->kids[i]->kind == A_NAMEDARG ? e->kids[i]->kids[0] : e->kids[i];
+		if (!(args[i] = compile_expr(p, a, sc)))
+			return NULL;
+	}
+	return plan_call(p, e, name, args, e->nkids, KQLITE_TYPE_DYNAMIC);
+}
+
+static xnode *tuple_item(planner *p, const ast *it, xnode *tuple, uint32_t k)
+{
+	static int64_t index[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+	if (k >= 16)
+		return plan_error(p, it, "not supported yet: more than 16 names"), NULL;
+	vec v = {.type = KQLITE_TYPE_LONG, .is_const = true, .d.i = &index[k]};
+	xnode *args[2] = {tuple, const_node(p, it, &v)};
+	return args[1] ? plan_call(p, it, "__index", args, 2, KQLITE_TYPE_DYNAMIC) : NULL;
+}
+
 static xtab *extend_op(planner *p, xtab *t, const ast *op, bool project)
 {
 	/* one projection per item, so later items see earlier ones */
@@ -1030,8 +1091,6 @@ static xtab *extend_op(planner *p, xtab *t, const ast *op, bool project)
 	}
 	for (uint32_t i = 0; i < op->nkids; i++) {
 		const ast *it = op->kids[i];
-		if (it->kind == A_TUPLE_ASSIGN)
-			return plan_error(p, it, "not supported yet: (a, b) = ... in extend"), NULL;
 		ast one = *op;
 		ast *kids[1] = {(ast *)it};
 		one.kids = kids;
@@ -1040,8 +1099,9 @@ static xtab *extend_op(planner *p, xtab *t, const ast *op, bool project)
 		if (!out)
 			return NULL;
 		xscope sc = scope_of(t);
-		const ast *e = it->kind == A_ASSIGN ? it->kids[0] : it;
-		xnode *x = compile_expr(p, e, &sc);
+		bool tuple = it->kind == A_TUPLE_ASSIGN;
+		const ast *e = it->kind == A_ASSIGN ? it->kids[0] : tuple ? it->kids[1] : it;
+		xnode *x = tuple ? tuple_call(p, e, &sc) : compile_expr(p, e, &sc);
 		if (!x)
 			return NULL;
 		xnode **exprs = arena_alloc(p->q->qa, (out->n ? out->n : 1) * sizeof(xnode *));
@@ -1054,14 +1114,18 @@ static xtab *extend_op(planner *p, xtab *t, const ast *op, bool project)
 			bool is_new = j >= t->ncols;
 			const char *nm = out->cols[j].name;
 			uint32_t nl = out->cols[j].len;
-			bool target = false;
-			if (it->kind == A_ASSIGN)
-				target = nl == it->tlen && !memcmp(nm, it->text, nl);
-			else
-				target = is_new;
-			if (target) {
+			long target = -1; /* which value of the item column j gets */
+			if (tuple) {
+				for (uint32_t k = 0; k < it->kids[0]->nkids && target < 0; k++)
+					if (nl == it->kids[0]->kids[k]->tlen && !memcmp(nm, it->kids[0]->kids[k]->text, nl))
+						target = k;
+			} else if (it->kind == A_ASSIGN ? nl == it->tlen && !memcmp(nm, it->text, nl) : is_new) {
+				target = 0;
+			}
+			if (target >= 0) {
 				uint8_t want = out->cols[j].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[j].type;
-				if (!(exprs[j] = cast_expr(p, x, want)))
+				xnode *v = tuple ? tuple_item(p, it, x, (uint32_t)target) : x;
+				if (!v || !(exprs[j] = cast_expr(p, v, want)))
 					return NULL;
 			} else if (!(exprs[j] = col_node(p, it, j, t->types[j]))) {
 				return NULL;
@@ -1301,6 +1365,10 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 			break;
 		case A_EVALUATE:
 			t = plan_evaluate(p, t, op);
+			break;
+		case A_MV_APPLY:
+			if (!plan_mv_apply(p, t, op))
+				return NULL;
 			break;
 		case A_MAKE_SERIES:
 			if (!plan_make_series(p, t, op))

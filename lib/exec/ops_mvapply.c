@@ -1,0 +1,142 @@
+/* ops_mvapply.c -- mv-apply: a subquery over each row's expanded arrays.
+ *
+ *   T | mv-apply x = arr to typeof(long) on (where x > 1 | summarize s = sum(x))
+ *
+ * For each input row, the row alone is expanded like mv-expand does, the
+ * subquery runs over those rows, and each row the subquery returns is
+ * output with the input row's other columns (the binder's schema: the
+ * input's columns that were not expanded and that the subquery does not
+ * make, then the subquery's).
+ *
+ * The subquery's operators keep state (take counts, summarize groups), so
+ * it is compiled afresh for every row, over a source holding that row;
+ * what each compilation allocates is released before the next one (arena
+ * mark, operators and calls destroyed), so memory stays flat. Compiling a
+ * small pipe costs microseconds, which rows of detection data afford; a
+ * resettable operator interface would avoid it (see the README). */
+#include <string.h>
+
+#include "engine.h"
+
+typedef struct mvapply {
+	planner *p;
+	const ast *const *ops; /* the synthetic mv-expand, then the subquery's operators */
+	uint32_t nops;
+	uint32_t nout;
+	const char **names;
+	uint8_t *types;
+} mvapply;
+
+static long find(const table *t, const char *name)
+{
+	return table_find_column(t, name, strlen(name));
+}
+
+/* Appends the subquery's rows res, with row r of in, to out. */
+static bool append(const mvapply *m, table *out, const table *in, size_t r, const table *res)
+{
+	for (uint32_t c = 0; c < m->nout; c++) {
+		long j = find(res, m->names[c]);
+		const column *src = j >= 0 ? &res->cols[j] : NULL;
+		long k = src ? -1 : find(in, m->names[c]);
+		const column *row = k >= 0 ? &in->cols[k] : NULL;
+		for (size_t i = 0; i < res->nrows; i++) {
+			const column *from = src ? src : row;
+			size_t at = src ? i : r;
+			int rc = !from || col_is_null(from, at) || from->type != out->cols[c].type
+			             ? col_push_null(&out->cols[c])
+			             : col_push_from(&out->cols[c], from, at);
+			if (rc)
+				return false;
+		}
+	}
+	out->nrows += res->nrows;
+	return true;
+}
+
+static bool apply_done(void *state, xctx *cx, table *in, xop *next)
+{
+	mvapply *m = state;
+	planner *p = m->p;
+	table *out = table_shaped(m->nout, m->names, m->types);
+	table *row = table_new("", 0);
+	bool ok = out && row;
+	for (size_t j = 0; ok && j < in->ncols; j++)
+		ok = table_add_column(row, in->cols[j].name, strlen(in->cols[j].name), in->cols[j].type) >= 0;
+	if (!ok) {
+		table_free(out);
+		table_free(row);
+		return x_nomem(cx->q);
+	}
+	for (size_t r = 0; ok && r < in->nrows; r++) {
+		for (size_t j = 0; j < in->ncols; j++) {
+			col_truncate(&row->cols[j], 0);
+			if ((col_is_null(&in->cols[j], r) ? col_push_null(&row->cols[j])
+			                                  : col_push_from(&row->cols[j], &in->cols[j], r)) != 0)
+				ok = x_nomem(cx->q);
+		}
+		row->nrows = 1;
+		arena_mark_t mark = arena_mark(p->q->qa);
+		size_t nops = p->nops, ncalls = p->ncalls, ntables = p->ntables;
+		xtab *src = ok ? plan_rows_source(p, row) : NULL;
+		xtab *sub = src ? plan_pipe(p, src, m->ops, m->nops) : NULL;
+		table *res = sub ? xtab_collect(cx, sub) : NULL;
+		ok = res != NULL;
+		if (ok && !append(m, out, in, r, res))
+			ok = x_nomem(cx->q);
+		table_free(res);
+		plan_release(p, nops, ncalls, ntables);
+		arena_release(p->q->qa, mark);
+		if (ok && cx->q->interrupt && *cx->q->interrupt)
+		{
+			diag_set_nospan(cx->q->d, KQLITE_INTERRUPT, "interrupted");
+			ok = false;
+		}
+	}
+	table_free(row);
+	if (ok)
+		ok = run_table(cx, out, next);
+	table_free(out);
+	return ok;
+}
+
+bool plan_mv_apply(planner *p, xtab *t, const ast *op)
+{
+	const bschema *out = bind_operator(&p->b, op, t->bs);
+	if (!out)
+		return false;
+	/* mv-expand with mv-apply's parameters and items, then the subquery */
+	const ast *sub = op->kids[3];
+	ast *expand = arena_zalloc(p->q->qa, sizeof(ast));
+	ast **ekids = arena_zalloc(p->q->qa, 3 * sizeof(ast *));
+	const ast **ops = arena_alloc(p->q->qa, (sub->nkids + 1) * sizeof(ast *));
+	mvapply *m = arena_zalloc(p->q->qa, sizeof(*m));
+	if (!expand || !ekids || !ops || !m)
+		return x_nomem(p->q);
+	*expand = *op;
+	expand->kind = A_MV_EXPAND;
+	expand->op = 0;
+	ekids[0] = op->kids[0];
+	ekids[1] = op->kids[1];
+	ekids[2] = op->kids[2];
+	expand->kids = ekids;
+	expand->nkids = expand->cap = 3;
+	ops[0] = expand;
+	for (uint32_t i = 0; i < sub->nkids; i++)
+		ops[i + 1] = sub->kids[i];
+	m->p = p;
+	m->ops = ops;
+	m->nops = sub->nkids + 1;
+	m->nout = out->n;
+	m->names = arena_alloc(p->q->qa, (out->n + 1) * sizeof(char *));
+	m->types = arena_alloc(p->q->qa, out->n + 1);
+	if (!m->names || !m->types)
+		return x_nomem(p->q);
+	for (uint32_t i = 0; i < out->n; i++) {
+		if (!(m->names[i] = arena_strndup(p->q->qa, out->cols[i].name, out->cols[i].len)))
+			return x_nomem(p->q);
+		m->types[i] = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
+	}
+	xop *o = op_collect(p->q, t->ncols, t->names, t->types, apply_done, m);
+	return o && plan_chain(p, t, o, out);
+}
