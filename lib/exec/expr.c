@@ -712,6 +712,12 @@ xnode *plan_call(planner *p, const ast *n, const char *name, xnode **args, uint3
 	return call_impl(p, n, name, args, nargs, rtype);
 }
 
+static bool fn_is_tabular_call(const ast *n)
+{
+	const fn_def *f = fn_lookup(n->text, n->tlen);
+	return !f || (f->flags & FNF_TABULAR) || f->kind != FN_SCALAR;
+}
+
 static xnode *call(planner *p, const ast *n, const xscope *sc)
 {
 	for (uint32_t i = 0; i < p->nagg_calls; i++)
@@ -719,6 +725,9 @@ static xnode *call(planner *p, const ast *n, const xscope *sc)
 			return col_node(p, n, p->agg_first + i, sc->types[p->agg_first + i]);
 	if (plan_is_user_function(p, n))
 		return plan_user_scalar(p, n, sc);
+	if (ast_text_is(n, "toscalar") && n->nkids == 1 && !plan_is_tabular(p, n->kids[0]) &&
+	    n->kids[0]->kind == A_CALL && !fn_is_tabular_call(n->kids[0]))
+		return compile_expr(p, n->kids[0], NULL); /* toscalar(array_length(x)): a scalar already */
 	if (ast_text_is(n, "toscalar")) {
 		table *t = plan_run_table(p, n->kids[0]);
 		if (!t)

@@ -865,6 +865,196 @@ static bool path_member(const uint8_t *v, size_t len, const char *k, size_t kn, 
 	return true;
 }
 
+/* The value at a JSONPath in v: $, .name, ['name'] or ["name"], [N]
+ * (a negative N counts from the end). */
+static bool json_path(const uint8_t *v, size_t len, const char *k, size_t kn, const uint8_t **r, size_t *rn)
+{
+	if (!kn || k[0] != '$')
+		return false;
+	size_t p = 1;
+	*r = v;
+	*rn = len;
+	while (p < kn) {
+		if (k[p] == '[' && p + 1 < kn && (k[p + 1] == '-' || (k[p + 1] >= '0' && k[p + 1] <= '9'))) {
+			size_t e = p + 1;
+			int64_t idx = 0;
+			bool neg = k[e] == '-';
+			e += neg;
+			while (e < kn && k[e] >= '0' && k[e] <= '9' && idx < 100000000)
+				idx = idx * 10 + (k[e++] - '0');
+			if (e >= kn || k[e] != ']' || !dyn_index(*r, *rn, neg ? -idx : idx, r, rn))
+				return false;
+			p = e + 1;
+			continue;
+		}
+		const char *name;
+		size_t nlen;
+		if (k[p] == '.') {
+			size_t e = ++p;
+			while (e < kn && k[e] != '.' && k[e] != '[')
+				e++;
+			name = k + p;
+			nlen = e - p;
+			p = e;
+		} else if (k[p] == '[' && p + 1 < kn && (k[p + 1] == '\'' || k[p + 1] == '"')) {
+			char q = k[p + 1];
+			size_t e = p + 2;
+			while (e < kn && k[e] != q)
+				e++;
+			if (e + 1 >= kn || k[e + 1] != ']')
+				return false;
+			name = k + p + 2;
+			nlen = e - p - 2;
+			p = e + 2;
+		} else {
+			return false;
+		}
+		if (!dyn_member(*r, *rn, name, nlen, r, rn))
+			return false;
+	}
+	return true;
+}
+
+/* extract_json(path, json [, typeof(T)]): the element at a JSONPath of a
+ * JSON text (or dynamic value), as a string ("" when absent); the binder
+ * types the result string, so typeof() is accepted and ignored. */
+static bool fn_extract_json(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                            uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf doc, text;
+	sb_init(&doc);
+	sb_init(&text);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		out->d.s[i] = (kstr){"", 0};
+		const uint8_t *v;
+		size_t len;
+		if (args[1].type == KQLITE_TYPE_DYNAMIC) {
+			v = dyn_at(&args[1], i, &len);
+		} else {
+			kstr src = v_str(&args[1], i);
+			size_t bad;
+			doc.len = 0;
+			if (!dyn_from_json(src.p, src.n, &doc, &bad))
+				continue;
+			v = (const uint8_t *)doc.s;
+			len = doc.len;
+		}
+		kstr path = v_str(&args[0], i);
+		const uint8_t *r;
+		size_t rn;
+		if (!v || !json_path(v, len, path.p, path.n, &r, &rn) || dyn_tag(r, rn) == DYN_NULL)
+			continue;
+		const char *str;
+		size_t sn;
+		text.len = 0;
+		if (dyn_get_string(r, rn, &str, &sn))
+			sb_add(&text, str, sn);
+		else
+			dyn_to_json(r, rn, &text);
+		if (doc.oom || text.oom || !vec_set_str(cx, out, i, text.s ? text.s : "", text.len)) {
+			ok = false;
+			break;
+		}
+	}
+	sb_free(&doc);
+	sb_free(&text);
+	return ok || x_nomem(cx->q);
+}
+
+/* range(start, stop [, step]): the array start, start+step, ... up to
+ * stop (included); numbers, or datetimes/timespans with a timespan step
+ * (1 day when omitted for datetimes). Null for a step of 0, a step going
+ * away from stop, or more than RANGE_MAX elements. */
+#define RANGE_MAX 1048576
+static bool fn_range(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                     uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool time = args[0].type == KQLITE_TYPE_DATETIME || args[0].type == KQLITE_TYPE_TIMESPAN;
+	bool real = !time && (type_phys(args[0].type) == PH_F64 || type_phys(args[1].type) == PH_F64 ||
+	                      (nargs > 2 && type_phys(args[2].type) == PH_F64));
+	FOR_SEL(i, sel, n) {
+		out->d.s[i] = (kstr){NULL, 0};
+		double a, b, st = time ? 864000000000.0 : 1;
+		if (!vec_get_f64(&args[0], i, &a) || !vec_get_f64(&args[1], i, &b) ||
+		    (nargs > 2 && !vec_get_f64(&args[2], i, &st)))
+			continue;
+		double count = st != 0 ? floor((b - a) / st + 1e-9) + 1 : -1;
+		if (!(count >= 0 && count <= RANGE_MAX))
+			continue;
+		sb.len = 0;
+		dyn_builder db;
+		dynb_init(&db, &sb);
+		dynb_begin_array(&db);
+		char buf[40];
+		for (size_t k = 0; k < (size_t)count; k++) {
+			if (time) {
+				int64_t v = (int64_t)a + (int64_t)k * (int64_t)st;
+				dynb_string(&db, buf, args[0].type == KQLITE_TYPE_DATETIME ? datetime_format(v, buf)
+				                                                            : timespan_format(v, buf));
+			} else if (real) {
+				dynb_real(&db, a + (double)k * st);
+			} else {
+				dynb_long(&db, (int64_t)a + (int64_t)k * (int64_t)st);
+			}
+		}
+		dynb_end(&db);
+		if (sb.oom || !vec_set_str(cx, out, i, sb.s, sb.len)) {
+			sb_free(&sb);
+			return x_nomem(cx->q);
+		}
+	}
+	sb_free(&sb);
+	return true;
+}
+
+/* unicode_codepoints_to_string(c1, c2, ... or an array): the string of
+ * these code points (invalid ones are skipped). */
+static bool fn_codepoints_to_string(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	FOR_SEL(i, sel, n) {
+		sb.len = 0;
+		for (uint32_t a = 0; a < nargs; a++) {
+			size_t len;
+			const uint8_t *v = dyn_at(&args[a], i, &len);
+			int64_t cp;
+			if (v && dyn_tag(v, len) == DYN_ARRAY) {
+				dyn_iter it;
+				const uint8_t *x;
+				size_t xn;
+				dyn_iter_init(&it, v, len);
+				while (dyn_iter_next(&it, NULL, NULL, &x, &xn))
+					if (dyn_get_long(x, xn, &cp) && cp >= 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF))
+						sb_add_utf8(&sb, (uint32_t)cp);
+			} else if (vec_get_i64(&args[a], i, &cp) && cp >= 0 && cp <= 0x10FFFF &&
+			           !(cp >= 0xD800 && cp <= 0xDFFF)) {
+				sb_add_utf8(&sb, (uint32_t)cp);
+			}
+		}
+		if (sb.oom || !vec_set_str(cx, out, i, sb.s ? sb.s : "", sb.len)) {
+			sb_free(&sb);
+			return x_nomem(cx->q);
+		}
+	}
+	sb_free(&sb);
+	return true;
+}
+
 /* bag_has_key(bag, key): null when bag is not a bag. */
 static bool fn_bag_has_key(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
@@ -1001,6 +1191,9 @@ const xfn_def xfn_dyn_defs[] = {
     {"array_sum", fn_array_sum, NULL, D},
     {"set_has_element", fn_set_has_element, NULL, D},
     {"bag_has_key", fn_bag_has_key, NULL, D},
+    {"extract_json", fn_extract_json, NULL, D},
+    {"range", fn_range, NULL, D},
+    {"unicode_codepoints_to_string", fn_codepoints_to_string, NULL, D},
     {"bag_merge", fn_bag_merge, NULL, D},
     {"__member", fn_access, NULL, D},
     {"__index", fn_access, NULL, D},
