@@ -256,5 +256,6 @@ bool plan_make_series(planner *p, xtab *t, const ast *op); /* ops_series.c */
 xtab *plan_search(planner *p, const ast *n);                /* search, find (ops_search.c) */
 xtab *plan_evaluate(planner *p, xtab *t, const ast *op);    /* evaluate (ops_evaluate.c) */
 bool plan_mv_apply(planner *p, xtab *t, const ast *op);     /* mv-apply (ops_mvapply.c) */
+bool plan_sample(planner *p, xtab *t, const ast *op);       /* sample, sample-distinct */
 
 #endif

@@ -26,8 +26,12 @@ struct pval {
 	pval *env;          /* the scope expr is compiled in */
 	sym *benv;          /* the binder's scope for it */
 	xtab *piped;        /* a function's table parameter fed by invoke */
+	table *data;        /* PV_TABLE computed once: materialize(), as */
 	pval *next;
 };
+
+static bool is_materialize(const ast *e);
+static xtab *materialized(planner *p, pval *v);
 
 bool plan_error(planner *p, const ast *n, const char *fmt, ...)
 {
@@ -963,6 +967,9 @@ static xtab *compile_tab(planner *p, const ast *n)
 		if (v && v->kind == PV_TABLE) {
 			if (v->piped) {
 				t = v->piped;
+			} else if (v->data || is_materialize(v->expr)) {
+				bind_table(&p->b, n);
+				t = materialized(p, (pval *)v);
 			} else {
 				bind_table(&p->b, n); /* keeps the binder's fuzzy-union bookkeeping */
 				compile_in_env(p, v, v->expr, &t);
@@ -1180,6 +1187,49 @@ static xtab *getschema_of(planner *p, xtab *in, const ast *op)
 	return src ? pipe_over(p, src) : NULL;
 }
 
+/* ---- values computed once ----------------------------------------------------- */
+
+static bool is_materialize(const ast *e)
+{
+	return e && e->kind == A_CALL && ast_text_is(e, "materialize") && e->nkids == 1;
+}
+
+/* let X = materialize(...) runs once, the first time X is read (and X
+ * from `as` ran already): later reads scan the kept table. */
+static xtab *materialized(planner *p, pval *v)
+{
+	if (!v->data) {
+		xtab *t = NULL;
+		if (!compile_in_env(p, v, v->expr->kids[0], &t) || !t)
+			return NULL;
+		xctx cx = {p->q, p->tmp};
+		table *data = xtab_collect(&cx, t);
+		if (!data || !own_table(p, data))
+			return NULL;
+		v->data = data;
+	}
+	return plan_rows_source(p, v->data);
+}
+
+/* T | as X: T's rows, kept under the name X for the rest of the query. */
+static xtab *as_op(planner *p, xtab *t, const ast *op)
+{
+	if (!bind_operator(&p->b, op, t->bs))
+		return NULL;
+	xctx cx = {p->q, p->tmp};
+	table *data = xtab_collect(&cx, t);
+	if (!data || !own_table(p, data))
+		return NULL;
+	pval *v = push_val(p, op->text, op->tlen, PV_TABLE);
+	if (!v)
+		return NULL;
+	v->expr = op;
+	v->data = data;
+	return plan_rows_source(p, data);
+}
+
+static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nops);
+
 /* ---- window functions ------------------------------------------------------ */
 
 static bool has_window_call(const ast *n)
@@ -1365,6 +1415,14 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 			break;
 		case A_EVALUATE:
 			t = plan_evaluate(p, t, op);
+			break;
+		case A_AS:
+			t = as_op(p, t, op);
+			break;
+		case A_SAMPLE:
+		case A_SAMPLE_DISTINCT:
+			if (!plan_sample(p, t, op))
+				return NULL;
 			break;
 		case A_MV_APPLY:
 			if (!plan_mv_apply(p, t, op))
