@@ -257,5 +257,6 @@ xtab *plan_search(planner *p, const ast *n);                /* search, find (ops
 xtab *plan_evaluate(planner *p, xtab *t, const ast *op);    /* evaluate (ops_evaluate.c) */
 bool plan_mv_apply(planner *p, xtab *t, const ast *op);     /* mv-apply (ops_mvapply.c) */
 bool plan_sample(planner *p, xtab *t, const ast *op);       /* sample, sample-distinct */
+xtab *plan_externaldata(planner *p, const ast *n);          /* ops_external.c */
 
 #endif

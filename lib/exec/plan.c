@@ -1011,6 +1011,9 @@ static xtab *compile_tab(planner *p, const ast *n)
 	case A_FIND:
 		t = plan_search(p, n);
 		break;
+	case A_EXTERNALDATA:
+		t = plan_externaldata(p, n);
+		break;
 	default:
 		plan_error(p, n, "not supported yet: %s", ast_kind_name(n->kind));
 	}
