@@ -258,5 +258,6 @@ xtab *plan_evaluate(planner *p, xtab *t, const ast *op);    /* evaluate (ops_eva
 bool plan_mv_apply(planner *p, xtab *t, const ast *op);     /* mv-apply (ops_mvapply.c) */
 bool plan_sample(planner *p, xtab *t, const ast *op);       /* sample, sample-distinct */
 xtab *plan_externaldata(planner *p, const ast *n);          /* ops_external.c */
+bool plan_top_nested(planner *p, xtab *t, const ast *op);   /* ops_topnested.c */
 
 #endif
