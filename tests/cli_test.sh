@@ -190,14 +190,22 @@ done
 run --batch-rows 3 -q 'print 1'
 check "--batch-rows 3 is accepted" [ "$rc" -ne 2 ]
 run --chart "$tmp/c.svg" -q 'print 1'
-check "--chart is not supported yet (2)" [ "$rc" -eq 2 ]
-check "--chart says so" grep -qx "kqlite: not supported yet: --chart" <<<"$err"
+check "--chart with a query that does not render: exit 0" [ "$rc" -eq 0 ]
+check "--chart with no render writes no file" [ ! -e "$tmp/c.svg" ]
+run --chart "$tmp/c.svg" -q 'range x from 1 to 3 step 1 | extend y = x * 2 | render linechart'
+check "--chart of a render: exit 0" [ "$rc" -eq 0 ]
+check "--chart writes an SVG document" grep -q "<svg" "$tmp/c.svg"
+check "--chart: stdout still gets the rows" grep -qx "3,6" <<<"$out"
+run --chart "$tmp/c.svg" -q 'print x = 1 | render card'
+check "--chart of a kind it cannot draw fails (1)" [ "$rc" -eq 1 ]
+check "--chart says which kind" grep -q "not supported yet: render card as a chart" <<<"$err"
+run --chart "$tmp/no/such/dir/c.svg" -q 'range x from 1 to 3 step 1 | render linechart'
+check "--chart to a path that cannot be written fails (1)" [ "$rc" -eq 1 ]
 run --chart
 check "--chart without a file is usage (2)" [ "$rc" -eq 2 ]
 if command -v script >/dev/null; then
-    out=$(script -qec "'$kq'" /dev/null </dev/null 2>&1) && rc=0 || rc=$?
-    check "a terminal on stdin: the REPL is not supported yet (2)" [ "$rc" -eq 2 ]
-    check "the REPL message" grep -q "kqlite: the interactive REPL is not supported yet; use -q, -f or pipe queries" <<<"$out"
+    out=$(printf '.quit\n' | timeout 20 script -qec "'$kq' --now 2025-01-01T00:00:00Z" /dev/null 2>&1) && rc=0 || rc=$?
+    check "a terminal on stdin starts the REPL; .quit exits 0" [ "$rc" -eq 0 ]
 fi
 
 # Diagnostics: SOURCE:LINE:COL: error: MESSAGE, the line, a caret under the span.
@@ -327,11 +335,11 @@ if $engine; then
     run --max-memory 1K --format csv -q 'range x from 1 to 200000 step 1 | summarize by x | count'
     check "--max-memory fails a query that needs more (1)" [ "$rc" -eq 1 ]
     check "--max-memory says why" grep -qi "memory" <<<"$err"
-    join='SecurityAlert | join kind=inner (SecurityIncident) on $left.AlertName == $right.Title'
+    join='SecurityAlert | partition by AlertName (take 1)'
     run -q "$join"
     check "a query the engine cannot run fails (1)" [ "$rc" -eq 1 ]
     check "... with kqlite_stmt_unsupported's message and span" \
-        grep -qx "<query>:1:17: error: not supported yet: operator join" <<<"$err"
+        grep -qx "<query>:1:17: error: not supported yet: operator partition" <<<"$err"
     check "... and a caret" grep -qx "                  ^~~~*" <<<"$err"
     runin $'print a = 1\n\n'"$join"$'\n\nprint b = 2' --format csv
     check "stdin: the queries around an unsupported one run" [ "$out" = $'a\n1\nb\n2' ]

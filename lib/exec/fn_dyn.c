@@ -13,6 +13,7 @@
  * -> string, datetime/timespan/guid -> their text forms, null -> null.
  * Values compare by value (1 == 1.0); the set functions hash them. */
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <xxhash.h>
 

@@ -688,7 +688,7 @@ static bool enter_function(planner *p, const pval *f, const ast *call, xtab *pip
 			pval *tv = arena_zalloc(p->q->qa, sizeof(*tv));
 			if (!tv)
 				return x_nomem(p->q);
-			*tv = (pval){prm->text, prm->tlen, PV_TABLE, NULL, arg, p->scope, p->b.scope, NULL, NULL};
+			*tv = (pval){prm->text, prm->tlen, PV_TABLE, NULL, arg, p->scope, p->b.scope, NULL, NULL, NULL};
 			vals[i] = tv;
 			if (!(schemas[i] = bind_table(&p->b, arg)))
 				return false;
