@@ -138,19 +138,35 @@ xtab *plan_search(planner *p, const ast *n)
 			for (uint32_t i = 0; i < nc; i++)
 				proj->kids[i + 1] = cols->kids[i];
 		} else {
-			/* pack_ = bag_pack("A", A, ...) of every column but source_ */
-			ast *pack = mk(p, n, A_ASSIGN, "pack_", 1), *call = mk(p, n, A_CALL, "bag_pack", 2 * (t->ncols - 1));
-			if (!pack || !call)
+			/* pack_ = bag_pack("A", A, ...) of every column but source_,
+			 * in bag_merge()d chunks (a call takes at most 127 arguments) */
+			enum { CHUNK = 60 };
+			uint32_t ncol = t->ncols - 1, nchunks = ncol ? (ncol + CHUNK - 1) / CHUNK : 1;
+			ast *pack = mk(p, n, A_ASSIGN, "pack_", 1);
+			ast *merge = nchunks > 1 ? mk(p, n, A_CALL, "bag_merge", nchunks) : NULL;
+			if (!pack || (nchunks > 1 && !merge))
 				return NULL;
-			for (uint32_t i = 1, k = 0; i < t->ncols; i++) {
-				ast *key = mk(p, n, A_LITERAL, t->names[i], 0), *val = mk(p, n, A_NAME, t->names[i], 0);
-				if (!key || !val)
+			for (uint32_t ch = 0; ch < nchunks; ch++) {
+				uint32_t from = ch * CHUNK, to = from + CHUNK < ncol ? from + CHUNK : ncol;
+				ast *call = mk(p, n, A_CALL, "bag_pack", 2 * (to - from));
+				if (!call)
 					return NULL;
-				key->op = KQLITE_TYPE_STRING;
-				call->kids[k++] = key;
-				call->kids[k++] = val;
+				for (uint32_t i = from, k = 0; i < to; i++) {
+					const char *name = t->names[i + 1];
+					ast *key = mk(p, n, A_LITERAL, name, 0), *val = mk(p, n, A_NAME, name, 0);
+					if (!key || !val)
+						return NULL;
+					key->op = KQLITE_TYPE_STRING;
+					call->kids[k++] = key;
+					call->kids[k++] = val;
+				}
+				if (merge)
+					merge->kids[ch] = call;
+				else
+					pack->kids[0] = call;
 			}
-			pack->kids[0] = call;
+			if (merge)
+				pack->kids[0] = merge;
 			proj->kids[1] = pack;
 		}
 		ops[nops++] = proj;
