@@ -131,6 +131,13 @@ xop *op_collect(xquery *q, uint32_t ncols, const char *const *names, const uint8
 table *table_shaped(uint32_t ncols, const char *const *names, const uint8_t *types);
 /* Runs t into a new table (the caller frees it); NULL with the error set. */
 table *xtab_collect(xctx *cx, xtab *t);
+/* Row r's cells in columns cols[0..n) (NULL: 0..n-1) as bytes that are
+ * equal exactly when the cells are (rowkey.c). */
+void row_key(const table *t, const uint32_t *cols, uint32_t n, size_t r, strbuf *sb);
+/* Groups t's rows by those cells: group[r] for each row, first[g] the
+ * first row of group g, in order of appearance. Returns the number of
+ * groups, or -1 when out of memory. */
+long group_rows(const table *t, const uint32_t *cols, uint32_t n, uint32_t *group, uint32_t *first);
 /* Pushes t's rows as batches into next and finishes it. */
 bool run_table(xctx *cx, const table *t, xop *next);
 

@@ -16,7 +16,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "dyn.h"
 #include "engine.h"
@@ -36,37 +35,6 @@ typedef struct series_op {
 	const char **names;
 	uint8_t *types;
 } series_op;
-
-/* Row r's key cells as bytes (to find its group). */
-static void key_bytes(const table *t, uint32_t nkeys, size_t r, strbuf *sb)
-{
-	sb->len = 0;
-	for (uint32_t k = 0; k < nkeys; k++) {
-		const column *c = &t->cols[k];
-		char null = col_is_null(c, r);
-		sb_add(sb, &null, 1);
-		if (null)
-			continue;
-		switch (type_phys(c->type)) {
-		case PH_BOOL: sb_add(sb, (const char *)&c->v.b[r], 1); break;
-		case PH_I64:
-			if (c->type == KQLITE_TYPE_INT)
-				sb_add(sb, (const char *)&c->v.i32[r], 4);
-			else
-				sb_add(sb, (const char *)&c->v.i64[r], 8);
-			break;
-		case PH_F64: sb_add(sb, (const char *)&c->v.f64[r], 8); break;
-		case PH_GUID: sb_add(sb, (const char *)c->v.guid + 16 * r, 16); break;
-		default: {
-			size_t n;
-			const char *s = col_bytes(c, r, &n);
-			uint64_t len = n;
-			sb_add(sb, (const char *)&len, 8);
-			sb_add(sb, s, n);
-		}
-		}
-	}
-}
 
 /* A cell as a dynamic array element. */
 static void dyn_cell(dyn_builder *b, const column *c, size_t r)
@@ -159,49 +127,6 @@ static bool push_array(series_op *s, column *dst, const column *src, const vec *
 	return !val->oom && col_push_bytes(dst, val->s, val->len) == 0;
 }
 
-/* Groups the rows by key: group[r], and the groups' first rows in order
- * of appearance. Returns the number of groups, or -1 when out of memory. */
-static long group_rows(const table *in, uint32_t nkeys, uint32_t *group, uint32_t *first)
-{
-	size_t cap = 16;
-	while (cap < 2 * in->nrows + 2)
-		cap *= 2;
-	uint32_t *slot = calloc(cap, sizeof(uint32_t)); /* group + 1 */
-	uint64_t *ghash = malloc((in->nrows + 1) * sizeof(uint64_t));
-	strbuf ka, kb;
-	sb_init(&ka);
-	sb_init(&kb);
-	long ngroups = 0;
-	bool ok = slot && ghash;
-	for (size_t r = 0; ok && r < in->nrows; r++) {
-		key_bytes(in, nkeys, r, &ka);
-		uint64_t h = XXH3_64bits(ka.s, ka.len);
-		for (size_t i = (size_t)h & (cap - 1);; i = (i + 1) & (cap - 1)) {
-			if (!slot[i]) {
-				first[ngroups] = (uint32_t)r;
-				ghash[ngroups] = h;
-				group[r] = (uint32_t)ngroups;
-				slot[i] = (uint32_t)++ngroups;
-				break;
-			}
-			uint32_t g = slot[i] - 1;
-			if (ghash[g] != h)
-				continue;
-			key_bytes(in, nkeys, first[g], &kb);
-			if (kb.len == ka.len && (!ka.len || !memcmp(kb.s, ka.s, ka.len))) {
-				group[r] = g;
-				break;
-			}
-		}
-		ok = !ka.oom && !kb.oom;
-	}
-	sb_free(&ka);
-	sb_free(&kb);
-	free(slot);
-	free(ghash);
-	return ok ? ngroups : -1;
-}
-
 static bool pivot(void *state, xctx *cx, table *in, xop *next)
 {
 	series_op *s = state;
@@ -232,7 +157,7 @@ static bool pivot(void *state, xctx *cx, table *in, xop *next)
 	table *out = table_shaped(s->nout, s->names, s->types);
 	strbuf val;
 	sb_init(&val);
-	long ngroups = group && first && at && out ? group_rows(in, s->nkeys, group, first) : -1;
+	long ngroups = group && first && at && out ? group_rows(in, NULL, s->nkeys, group, first) : -1;
 	bool ok = ngroups >= 0;
 	if (ok && ngroups == 0 && s->nonempty && s->nkeys == 0) {
 		for (size_t b = 0; b < nbins; b++)

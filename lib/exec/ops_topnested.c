@@ -57,38 +57,10 @@ static int cmp_cells(const column *c, size_t a, size_t b)
 	}
 }
 
-static void cell_bytes(const column *c, size_t r, strbuf *sb)
-{
-	char null = col_is_null(c, r);
-	sb_add(sb, &null, 1);
-	if (null)
-		return;
-	switch (type_phys(c->type)) {
-	case PH_BOOL: sb_add(sb, (const char *)&c->v.b[r], 1); break;
-	case PH_I64:
-		if (c->type == KQLITE_TYPE_INT)
-			sb_add(sb, (const char *)&c->v.i32[r], 4);
-		else
-			sb_add(sb, (const char *)&c->v.i64[r], 8);
-		break;
-	case PH_F64: sb_add(sb, (const char *)&c->v.f64[r], 8); break;
-	case PH_GUID: sb_add(sb, (const char *)c->v.guid + 16 * r, 16); break;
-	default: {
-		size_t n;
-		const char *s = col_bytes(c, r, &n);
-		uint64_t len = n;
-		sb_add(sb, (const char *)&len, 8);
-		sb_add(sb, s, n);
-	}
-	}
-}
-
 /* Row r's first k cells as bytes. */
 static void prefix(const table *t, size_t r, uint32_t k, strbuf *sb)
 {
-	sb->len = 0;
-	for (uint32_t j = 0; j < k; j++)
-		cell_bytes(&t->cols[j], r, sb);
+	row_key(t, NULL, k, r, sb);
 }
 
 /* ---- the selection --------------------------------------------------------------- */
