@@ -11,13 +11,16 @@
  * by the statistics, filled by the fill functions. An argument that is
  * not an array gives null.
  *
- * The functions the binder types as tuples (series_stats, series_fit_line,
+ * The functions with several results (series_stats, series_fit_line,
  * series_fit_2lines, series_decompose, series_decompose_anomalies) give
- * their FIRST result only, until the planner can bind several columns to
- * one call: series_stats -> min, series_fit_line -> rsquare,
- * series_fit_2lines -> rsquare, series_decompose -> baseline,
- * series_decompose_anomalies -> the anomaly flags. The *_dynamic forms give
- * everything as a bag.
+ * their FIRST result when called plainly: series_stats -> min,
+ * series_fit_line -> rsquare, series_fit_2lines -> rsquare,
+ * series_decompose -> baseline, series_decompose_anomalies -> the anomaly
+ * flags. Each also has an "f:tuple" form, which the planner calls for
+ * `extend (a, b, ...) = f(x)`: one dynamic array per row holding all the
+ * results in the docs' order (null when the *_dynamic form would be null:
+ * not an array, or a fit without points). The *_dynamic forms give
+ * everything as a bag. All three shapes come from one computation.
  *
  * series_decompose: trend "linefit" (least squares, x = 1..n, as the docs'
  * series_fit_line example), "avg" or "none"; seasonality -1 detects a
@@ -172,6 +175,91 @@ static bool out_dyn(xctx *cx, vec *out, uint32_t rows)
 {
 	out->type = KQLITE_TYPE_DYNAMIC;
 	return vec_alloc(cx, out, rows, false);
+}
+
+/* ---- Results with several parts --------------------------------------------- */
+
+/* The functions with several results build one dynamic value per row, in
+ * one of three shapes: AS_BAG (the *_dynamic forms: an object with named
+ * parts), AS_TUPLE (the "f:tuple" forms the planner uses for
+ * `extend (a, b) = f(x)`: an array of the parts in the documented order)
+ * or AS_FIRST (the plain call: its first part only). */
+enum { AS_FIRST, AS_TUPLE, AS_BAG };
+
+/* Builds row i's value from the series a into b; 1 built, 0 null, -1 error. */
+typedef int (*emitter)(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, const series *a, dyn_builder *b,
+                       int as);
+
+static bool build_rows(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
+                       vec *out, emitter emit, int as)
+{
+	if (!out_dyn(cx, out, rows))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n)
+	{
+		series a;
+		if (!series_at(cx, &args[0], i, &a, NULL)) {
+			if ((ok = !cx->q->d->code))
+				continue;
+			break;
+		}
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		int r = emit(cx, args, nargs, i, &a, &b, as);
+		if (r < 0) {
+			ok = false;
+			break;
+		}
+		if (r > 0 && !(ok = set_built(cx, out, i, &sb, &b)))
+			break;
+	}
+	sb_free(&sb);
+	return ok;
+}
+
+#define SHAPED(fname, emit, as)                                                                    \
+	static bool fname(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,            \
+	                  const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)                \
+	{                                                                                          \
+		(void)call;                                                                        \
+		return build_rows(cx, args, nargs, sel, n, rows, out, emit, as);                   \
+	}
+
+static void begin_parts(dyn_builder *b, int as)
+{
+	if (as == AS_BAG)
+		dynb_begin_object(b);
+	else
+		dynb_begin_array(b);
+}
+
+/* A part's name: a key in a bag, nothing in a tuple. */
+static void part(dyn_builder *b, int as, const char *key)
+{
+	if (as == AS_BAG)
+		dynb_key(b, key, strlen(key));
+}
+
+static void part_real(dyn_builder *b, int as, const char *key, double v, bool have)
+{
+	part(b, as, key);
+	if (have && !isnan(v))
+		dynb_real(b, v);
+	else
+		dynb_null(b);
+}
+
+static void part_long(dyn_builder *b, int as, const char *key, int64_t v, bool have)
+{
+	part(b, as, key);
+	if (have)
+		dynb_long(b, v);
+	else
+		dynb_null(b);
 }
 
 /* ---- Element-wise ------------------------------------------------------------ */
@@ -425,6 +513,11 @@ static void compute_stats(const series *a, bool ignore_nonfinite, stats *st)
 	st->stdev = sqrt(st->variance);
 }
 
+static bool ignore_nonfinite_arg(const vec *args, uint32_t nargs, uint32_t i)
+{
+	return nargs > 1 && args[1].type == KQLITE_TYPE_BOOL && !v_null(&args[1], i) && v_bool(&args[1], i);
+}
+
 static bool fn_series_stats(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
@@ -436,14 +529,13 @@ static bool fn_series_stats(xctx *cx, const xcall *call, const vec *args, uint32
 	{
 		series a;
 		stats st;
-		bool ign = nargs > 1 && args[1].type == KQLITE_TYPE_BOOL && !v_null(&args[1], i) && v_bool(&args[1], i);
 		if (!series_at(cx, &args[0], i, &a, NULL)) {
 			if (cx->q->d->code)
 				return false;
 			out->nulls[i] = 1;
 			continue;
 		}
-		compute_stats(&a, ign, &st);
+		compute_stats(&a, ignore_nonfinite_arg(args, nargs, i), &st);
 		if (!st.count)
 			out->nulls[i] = 1;
 		else
@@ -452,56 +544,28 @@ static bool fn_series_stats(xctx *cx, const xcall *call, const vec *args, uint32
 	return true;
 }
 
-static void key_num(dyn_builder *b, const char *k, double v, bool have)
+/* min, min_idx, max, max_idx, avg, stdev, variance; all null when the
+ * series has no numbers. */
+static int emit_stats(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, const series *a, dyn_builder *b,
+                      int as)
 {
-	dynb_key(b, k, strlen(k));
-	if (have && !isnan(v))
-		dynb_real(b, v);
-	else
-		dynb_null(b);
+	(void)cx;
+	stats st;
+	compute_stats(a, ignore_nonfinite_arg(args, nargs, i), &st);
+	bool have = st.count > 0;
+	begin_parts(b, as);
+	part_real(b, as, "min", st.min, have);
+	part_long(b, as, "min_idx", st.min_idx, have);
+	part_real(b, as, "max", st.max, have);
+	part_long(b, as, "max_idx", st.max_idx, have);
+	part_real(b, as, "avg", st.avg, have);
+	part_real(b, as, "stdev", st.stdev, have);
+	part_real(b, as, "variance", st.variance, have);
+	dynb_end(b);
+	return 1;
 }
-
-static bool fn_series_stats_dynamic(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	if (!out_dyn(cx, out, rows))
-		return false;
-	strbuf sb;
-	sb_init(&sb);
-	bool ok = true;
-	FOR_SEL(i, sel, n)
-	{
-		series a;
-		stats st;
-		bool ign = nargs > 1 && args[1].type == KQLITE_TYPE_BOOL && !v_null(&args[1], i) && v_bool(&args[1], i);
-		if (!series_at(cx, &args[0], i, &a, NULL)) {
-			if ((ok = !cx->q->d->code))
-				continue;
-			break;
-		}
-		compute_stats(&a, ign, &st);
-		bool have = st.count > 0;
-		sb.len = 0;
-		dyn_builder b;
-		dynb_init(&b, &sb);
-		dynb_begin_object(&b);
-		key_num(&b, "min", st.min, have);
-		dynb_key(&b, "min_idx", 7);
-		have ? dynb_long(&b, st.min_idx) : dynb_null(&b);
-		key_num(&b, "max", st.max, have);
-		dynb_key(&b, "max_idx", 7);
-		have ? dynb_long(&b, st.max_idx) : dynb_null(&b);
-		key_num(&b, "avg", st.avg, have);
-		key_num(&b, "stdev", st.stdev, have);
-		key_num(&b, "variance", st.variance, have);
-		dynb_end(&b);
-		if (!(ok = set_built(cx, out, i, &sb, &b)))
-			break;
-	}
-	sb_free(&sb);
-	return ok;
-}
+SHAPED(fn_series_stats_dynamic, emit_stats, AS_BAG)
+SHAPED(fn_series_stats_tuple, emit_stats, AS_TUPLE)
 
 /* ---- Line fits -------------------------------------------------------------- */
 
@@ -572,50 +636,37 @@ static bool fn_series_fit_line(xctx *cx, const xcall *call, const vec *args, uin
 
 static void put_line(dyn_builder *b, const linefit *f, uint32_t from, uint32_t to)
 {
-	dynb_begin_array(b);
 	for (uint32_t k = from; k < to; k++)
 		dynb_real(b, f->slope * (k + 1) + f->interception);
-	dynb_end(b);
 }
 
-static bool fn_series_fit_line_dynamic(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                       const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+/* rsquare, slope, variance, rvariance, interception, line_fit; null when
+ * the series has no numbers. */
+static int emit_fit_line(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, const series *a, dyn_builder *b,
+                         int as)
 {
-	UNUSED_CALL;
-	if (!out_dyn(cx, out, rows))
-		return false;
-	strbuf sb;
-	sb_init(&sb);
-	bool ok = true;
-	FOR_SEL(i, sel, n)
-	{
-		series a;
-		if (!series_at(cx, &args[0], i, &a, NULL)) {
-			if ((ok = !cx->q->d->code))
-				continue;
-			break;
-		}
-		linefit f = fit_line(a.v, 0, a.n);
-		if (!f.ok)
-			continue;
-		sb.len = 0;
-		dyn_builder b;
-		dynb_init(&b, &sb);
-		dynb_begin_object(&b);
-		key_num(&b, "rsquare", f.rsquare, true);
-		key_num(&b, "slope", f.slope, true);
-		key_num(&b, "variance", f.variance, true);
-		key_num(&b, "rvariance", f.rvariance, true);
-		key_num(&b, "interception", f.interception, true);
-		dynb_key(&b, "line_fit", 8);
-		put_line(&b, &f, 0, a.n);
-		dynb_end(&b);
-		if (!(ok = set_built(cx, out, i, &sb, &b)))
-			break;
-	}
-	sb_free(&sb);
-	return ok;
+	(void)cx;
+	(void)args;
+	(void)nargs;
+	(void)i;
+	linefit f = fit_line(a->v, 0, a->n);
+	if (!f.ok)
+		return 0;
+	begin_parts(b, as);
+	part_real(b, as, "rsquare", f.rsquare, true);
+	part_real(b, as, "slope", f.slope, true);
+	part_real(b, as, "variance", f.variance, true);
+	part_real(b, as, "rvariance", f.rvariance, true);
+	part_real(b, as, "interception", f.interception, true);
+	part(b, as, "line_fit");
+	dynb_begin_array(b);
+	put_line(b, &f, 0, a->n);
+	dynb_end(b);
+	dynb_end(b);
+	return 1;
 }
+SHAPED(fn_series_fit_line_dynamic, emit_fit_line, AS_BAG)
+SHAPED(fn_series_fit_line_tuple, emit_fit_line, AS_TUPLE)
 
 /* series_fit_2lines: the split point k (2 <= k <= n-2) whose two line fits
  * leave the least residual sum of squares. */
@@ -684,65 +735,52 @@ static bool fn_series_fit_2lines(xctx *cx, const xcall *call, const vec *args, u
 	return true;
 }
 
-static bool fn_series_fit_2lines_dynamic(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+/* One side's line: a nested bag "right"/"left", or in a tuple the flat
+ * parts right_rsquare ... right_rvariance (the docs' order). */
+static void put_side(dyn_builder *b, int as, const char *key, const linefit *f)
 {
-	UNUSED_CALL;
-	if (!out_dyn(cx, out, rows))
-		return false;
-	strbuf sb;
-	sb_init(&sb);
-	bool ok = true;
-	FOR_SEL(i, sel, n)
-	{
-		series a;
-		if (!series_at(cx, &args[0], i, &a, NULL)) {
-			if ((ok = !cx->q->d->code))
-				continue;
-			break;
-		}
-		fit2 f = fit_2lines(a.v, a.n);
-		if (!f.ok)
-			continue;
-		sb.len = 0;
-		dyn_builder b;
-		dynb_init(&b, &sb);
-		dynb_begin_object(&b);
-		key_num(&b, "rsquare", f.rsquare, true);
-		dynb_key(&b, "split_idx", 9);
-		dynb_long(&b, (int64_t)f.split - 1);
-		key_num(&b, "variance", f.variance, true);
-		key_num(&b, "rvariance", f.rvariance, true);
-		dynb_key(&b, "line_fit", 8);
-		dynb_begin_array(&b);
-		for (uint32_t k = 0; k < a.n; k++) {
-			const linefit *l = k < f.split ? &f.l : &f.r;
-			dynb_real(&b, l->slope * (k + 1) + l->interception);
-		}
-		dynb_end(&b);
-		dynb_key(&b, "right", 5);
-		dynb_begin_object(&b);
-		key_num(&b, "rsquare", f.r.rsquare, true);
-		key_num(&b, "slope", f.r.slope, true);
-		key_num(&b, "interception", f.r.interception, true);
-		key_num(&b, "variance", f.r.variance, true);
-		key_num(&b, "rvariance", f.r.rvariance, true);
-		dynb_end(&b);
-		dynb_key(&b, "left", 4);
-		dynb_begin_object(&b);
-		key_num(&b, "rsquare", f.l.rsquare, true);
-		key_num(&b, "slope", f.l.slope, true);
-		key_num(&b, "interception", f.l.interception, true);
-		key_num(&b, "variance", f.l.variance, true);
-		key_num(&b, "rvariance", f.l.rvariance, true);
-		dynb_end(&b);
-		dynb_end(&b);
-		if (!(ok = set_built(cx, out, i, &sb, &b)))
-			break;
-	}
-	sb_free(&sb);
-	return ok;
+	part(b, as, key);
+	if (as == AS_BAG)
+		dynb_begin_object(b);
+	part_real(b, as, "rsquare", f->rsquare, true);
+	part_real(b, as, "slope", f->slope, true);
+	part_real(b, as, "interception", f->interception, true);
+	part_real(b, as, "variance", f->variance, true);
+	part_real(b, as, "rvariance", f->rvariance, true);
+	if (as == AS_BAG)
+		dynb_end(b);
 }
+
+/* rsquare, split_idx, variance, rvariance, line_fit, then right_* and
+ * left_* (rsquare, slope, interception, variance, rvariance); null when no
+ * split fits (fewer than 4 points). */
+static int emit_fit_2lines(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, const series *a,
+                           dyn_builder *b, int as)
+{
+	(void)cx;
+	(void)args;
+	(void)nargs;
+	(void)i;
+	fit2 f = fit_2lines(a->v, a->n);
+	if (!f.ok)
+		return 0;
+	begin_parts(b, as);
+	part_real(b, as, "rsquare", f.rsquare, true);
+	part_long(b, as, "split_idx", (int64_t)f.split - 1, true);
+	part_real(b, as, "variance", f.variance, true);
+	part_real(b, as, "rvariance", f.rvariance, true);
+	part(b, as, "line_fit");
+	dynb_begin_array(b);
+	put_line(b, &f.l, 0, f.split);
+	put_line(b, &f.r, f.split, a->n);
+	dynb_end(b);
+	put_side(b, as, "right", &f.r);
+	put_side(b, as, "left", &f.l);
+	dynb_end(b);
+	return 1;
+}
+SHAPED(fn_series_fit_2lines_dynamic, emit_fit_2lines, AS_BAG)
+SHAPED(fn_series_fit_2lines_tuple, emit_fit_2lines, AS_TUPLE)
 
 static bool fn_series_pearson_correlation(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                                           const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
@@ -1012,78 +1050,79 @@ static int64_t int_arg(const vec *args, uint32_t nargs, uint32_t k, uint32_t i, 
 }
 
 /* series_decompose(series, seasonality=-1, trend="linefit", test_points=0,
- * seasonality_threshold=0.6) -> baseline (see the header). */
-static bool fn_series_decompose(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+ * seasonality_threshold=0.6) -> baseline, seasonal, trend, residual (see
+ * the header). */
+static int emit_decompose(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, const series *a, dyn_builder *b,
+                          int as)
 {
-	UNUSED_CALL;
-	if (!out_dyn(cx, out, rows))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		series a;
-		if (!series_at(cx, &args[0], i, &a, NULL)) {
-			if (cx->q->d->code)
-				return false;
-			continue;
-		}
-		int trend;
-		if (!trend_arg(cx, args, nargs, 2, i, "series_decompose", &trend))
-			return false;
-		decomp d;
-		int64_t tp = int_arg(args, nargs, 3, i, 0);
-		if (!decompose(cx, &a, int_arg(args, nargs, 1, i, -1), trend, tp < 0 ? 0 : (uint32_t)tp,
-		               num_arg(args, nargs, 4, i, 0.6), &d) ||
-		    !out_array(cx, out, i, d.baseline, a.n, true))
-			return false;
+	int trend;
+	if (!trend_arg(cx, args, nargs, 2, i, "series_decompose", &trend))
+		return -1;
+	decomp d;
+	int64_t tp = int_arg(args, nargs, 3, i, 0);
+	if (!decompose(cx, a, int_arg(args, nargs, 1, i, -1), trend, tp < 0 ? 0 : (uint32_t)tp,
+	               num_arg(args, nargs, 4, i, 0.6), &d))
+		return -1;
+	if (as == AS_FIRST) {
+		put_array(b, d.baseline, a->n, true);
+		return 1;
 	}
-	return true;
+	dynb_begin_array(b);
+	put_array(b, d.baseline, a->n, true);
+	put_array(b, d.seasonal, a->n, true);
+	put_array(b, d.trend, a->n, true);
+	put_array(b, d.residual, a->n, true);
+	dynb_end(b);
+	return 1;
 }
+SHAPED(fn_series_decompose, emit_decompose, AS_FIRST)
+SHAPED(fn_series_decompose_tuple, emit_decompose, AS_TUPLE)
 
 /* series_decompose_anomalies(series, threshold=1.5, seasonality=-1,
  * trend="linefit", test_points=0, method="ctukey",
- * seasonality_threshold=0.6) -> the flags (+1, -1, 0). */
-static bool fn_series_decompose_anomalies(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+ * seasonality_threshold=0.6) -> ad_flag (+1, -1, 0), ad_score (the
+ * residual's outlier score; 0 for a missing value), baseline. */
+static int emit_anomalies(xctx *cx, const vec *args, uint32_t nargs, uint32_t i, const series *a, dyn_builder *b,
+                          int as)
 {
-	UNUSED_CALL;
-	if (!out_dyn(cx, out, rows))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		series a;
-		if (!series_at(cx, &args[0], i, &a, NULL)) {
-			if (cx->q->d->code)
-				return false;
-			continue;
-		}
-		int trend;
-		if (!trend_arg(cx, args, nargs, 3, i, "series_decompose_anomalies", &trend))
-			return false;
-		double plo = 10, phi = 90;
-		if (nargs > 5 && args[5].type == KQLITE_TYPE_STRING) {
-			kstr m = v_str(&args[5], i);
-			if (m.n && !kind_percentiles(m, &plo, &phi))
-				return x_error(cx->q,
-				               "series_decompose_anomalies(): method must be \"ctukey\" or \"tukey\", not \"%.*s\"",
-				               (int)m.n, m.p);
-		}
-		double thr = num_arg(args, nargs, 1, i, 1.5);
-		int64_t tp = int_arg(args, nargs, 4, i, 0);
-		decomp d;
-		if (!decompose(cx, &a, int_arg(args, nargs, 2, i, -1), trend, tp < 0 ? 0 : (uint32_t)tp,
-		               num_arg(args, nargs, 6, i, 0.6), &d))
-			return false;
-		double *score = scratch(cx, a.n);
-		if (!score || !outlier_scores(cx, d.residual, a.n, plo, phi, score))
-			return false;
-		for (uint32_t k = 0; k < a.n; k++)
-			score[k] = isnan(score[k]) ? 0 : score[k] > thr ? 1 : score[k] < -thr ? -1 : 0;
-		if (!out_array(cx, out, i, score, a.n, false))
-			return false;
+	int trend;
+	if (!trend_arg(cx, args, nargs, 3, i, "series_decompose_anomalies", &trend))
+		return -1;
+	double plo = 10, phi = 90;
+	if (nargs > 5 && args[5].type == KQLITE_TYPE_STRING) {
+		kstr m = v_str(&args[5], i);
+		if (m.n && !kind_percentiles(m, &plo, &phi))
+			return x_error(cx->q, "series_decompose_anomalies(): method must be \"ctukey\" or \"tukey\", not \"%.*s\"",
+			               (int)m.n, m.p),
+			       -1;
 	}
-	return true;
+	double thr = num_arg(args, nargs, 1, i, 1.5);
+	int64_t tp = int_arg(args, nargs, 4, i, 0);
+	decomp d;
+	if (!decompose(cx, a, int_arg(args, nargs, 2, i, -1), trend, tp < 0 ? 0 : (uint32_t)tp,
+	               num_arg(args, nargs, 6, i, 0.6), &d))
+		return -1;
+	double *score = scratch(cx, a->n), *flag = scratch(cx, a->n);
+	if (!score || !flag || !outlier_scores(cx, d.residual, a->n, plo, phi, score))
+		return -1;
+	for (uint32_t k = 0; k < a->n; k++) {
+		if (isnan(score[k]))
+			score[k] = 0;
+		flag[k] = score[k] > thr ? 1 : score[k] < -thr ? -1 : 0;
+	}
+	if (as == AS_FIRST) {
+		put_array(b, flag, a->n, false);
+		return 1;
+	}
+	dynb_begin_array(b);
+	put_array(b, flag, a->n, false);
+	put_array(b, score, a->n, true);
+	put_array(b, d.baseline, a->n, true);
+	dynb_end(b);
+	return 1;
 }
+SHAPED(fn_series_decompose_anomalies, emit_anomalies, AS_FIRST)
+SHAPED(fn_series_decompose_anomalies_tuple, emit_anomalies, AS_TUPLE)
 
 const xfn_def xfn_series_defs[] = {
     {"series_abs", fn_series_abs, NULL, XF_DETERMINISTIC},
@@ -1094,7 +1133,9 @@ const xfn_def xfn_series_defs[] = {
     {"series_ceiling", fn_series_ceiling, NULL, XF_DETERMINISTIC},
     {"series_cos", fn_series_cos, NULL, XF_DETERMINISTIC},
     {"series_decompose", fn_series_decompose, NULL, XF_DETERMINISTIC},
+    {"series_decompose:tuple", fn_series_decompose_tuple, NULL, XF_DETERMINISTIC},
     {"series_decompose_anomalies", fn_series_decompose_anomalies, NULL, XF_DETERMINISTIC},
+    {"series_decompose_anomalies:tuple", fn_series_decompose_anomalies_tuple, NULL, XF_DETERMINISTIC},
     {"series_divide", fn_series_divide, NULL, XF_DETERMINISTIC},
     {"series_equals", fn_series_equals, NULL, XF_DETERMINISTIC},
     {"series_exp", fn_series_exp, NULL, XF_DETERMINISTIC},
@@ -1103,8 +1144,10 @@ const xfn_def xfn_series_defs[] = {
     {"series_fill_forward", fn_series_fill_forward, NULL, XF_DETERMINISTIC},
     {"series_fill_linear", fn_series_fill_linear, NULL, XF_DETERMINISTIC},
     {"series_fit_2lines", fn_series_fit_2lines, NULL, XF_DETERMINISTIC},
+    {"series_fit_2lines:tuple", fn_series_fit_2lines_tuple, NULL, XF_DETERMINISTIC},
     {"series_fit_2lines_dynamic", fn_series_fit_2lines_dynamic, NULL, XF_DETERMINISTIC},
     {"series_fit_line", fn_series_fit_line, NULL, XF_DETERMINISTIC},
+    {"series_fit_line:tuple", fn_series_fit_line_tuple, NULL, XF_DETERMINISTIC},
     {"series_fit_line_dynamic", fn_series_fit_line_dynamic, NULL, XF_DETERMINISTIC},
     {"series_floor", fn_series_floor, NULL, XF_DETERMINISTIC},
     {"series_greater", fn_series_greater, NULL, XF_DETERMINISTIC},
@@ -1120,6 +1163,7 @@ const xfn_def xfn_series_defs[] = {
     {"series_sign", fn_series_sign, NULL, XF_DETERMINISTIC},
     {"series_sin", fn_series_sin, NULL, XF_DETERMINISTIC},
     {"series_stats", fn_series_stats, NULL, XF_DETERMINISTIC},
+    {"series_stats:tuple", fn_series_stats_tuple, NULL, XF_DETERMINISTIC},
     {"series_stats_dynamic", fn_series_stats_dynamic, NULL, XF_DETERMINISTIC},
     {"series_subtract", fn_series_subtract, NULL, XF_DETERMINISTIC},
     {"series_tan", fn_series_tan, NULL, XF_DETERMINISTIC},
