@@ -335,15 +335,15 @@ if $engine; then
     run --max-memory 1K --format csv -q 'range x from 1 to 200000 step 1 | summarize by x | count'
     check "--max-memory fails a query that needs more (1)" [ "$rc" -eq 1 ]
     check "--max-memory says why" grep -qi "memory" <<<"$err"
-    join='SecurityAlert | partition by AlertName (take 1)'
+    join='SecurityAlert | evaluate pivot(AlertName)'
     run -q "$join"
     check "a query the engine cannot run fails (1)" [ "$rc" -eq 1 ]
     check "... with kqlite_stmt_unsupported's message and span" \
-        grep -qx "<query>:1:17: error: not supported yet: operator partition" <<<"$err"
-    check "... and a caret" grep -qx "                  ^~~~*" <<<"$err"
+        grep -qx "<query>:1:26: error: not supported yet: evaluate pivot" <<<"$err"
+    check "... and a caret" grep -qx "                           ^~~~*" <<<"$err"
     runin $'print a = 1\n\n'"$join"$'\n\nprint b = 2' --format csv
     check "stdin: the queries around an unsupported one run" [ "$out" = $'a\n1\nb\n2' ]
-    check "stdin: the unsupported one is reported at its line" grep -q "^<stdin>:3:17: error: not supported yet" <<<"$err"
+    check "stdin: the unsupported one is reported at its line" grep -q "^<stdin>:3:26: error: not supported yet" <<<"$err"
     if command -v script >/dev/null; then
         out=$(script -qec "'$kq' -q 'print 1'" /dev/null </dev/null 2>&1)
         check "table is the default when stdout is a terminal" grep -q -- "----" <<<"$out"

@@ -262,7 +262,8 @@ bool plan_join(planner *p, xtab *t, const ast *op);       /* join, lookup */
 bool plan_make_series(planner *p, xtab *t, const ast *op); /* ops_series.c */
 xtab *plan_search(planner *p, const ast *n);                /* search, find (ops_search.c) */
 xtab *plan_evaluate(planner *p, xtab *t, const ast *op);    /* evaluate (ops_evaluate.c) */
-bool plan_mv_apply(planner *p, xtab *t, const ast *op);     /* mv-apply (ops_mvapply.c) */
+bool plan_mv_apply(planner *p, xtab *t, const ast *op);     /* mv-apply (ops_subquery.c) */
+bool plan_partition(planner *p, xtab *t, const ast *op);    /* partition (ops_subquery.c) */
 bool plan_sample(planner *p, xtab *t, const ast *op);       /* sample, sample-distinct */
 xtab *plan_externaldata(planner *p, const ast *n);          /* ops_external.c */
 bool plan_top_nested(planner *p, xtab *t, const ast *op);   /* ops_topnested.c */

@@ -1422,6 +1422,10 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 		case A_AS:
 			t = as_op(p, t, op);
 			break;
+		case A_PARTITION:
+			if (!plan_partition(p, t, op))
+				return NULL;
+			break;
 		case A_TOP_NESTED:
 			if (!plan_top_nested(p, t, op))
 				return NULL;

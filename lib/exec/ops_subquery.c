@@ -1,4 +1,8 @@
-/* ops_mvapply.c -- mv-apply: a subquery over each row's expanded arrays.
+/* ops_subquery.c -- operators that run a subquery again and again:
+ * mv-apply (over each row's expanded arrays) and partition (over each
+ * group of rows).
+ *
+ * mv-apply:
  *
  *   T | mv-apply x = arr to typeof(long) on (where x > 1 | summarize s = sum(x))
  *
@@ -14,6 +18,7 @@
  * mark, operators and calls destroyed), so memory stays flat. Compiling a
  * small pipe costs microseconds, which rows of detection data afford; a
  * resettable operator interface would avoid it (see the README). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
@@ -138,5 +143,113 @@ bool plan_mv_apply(planner *p, xtab *t, const ast *op)
 		m->types[i] = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
 	}
 	xop *o = op_collect(p->q, t->ncols, t->names, t->types, apply_done, m);
+	return o && plan_chain(p, t, o, out);
+}
+
+/* ---- partition ------------------------------------------------------------------ */
+
+/* T | partition by K (subquery): the subquery over each group of rows with
+ * equal K (in order of first appearance), results one after the other.
+ * Compiled afresh per group like mv-apply's. */
+typedef struct part {
+	planner *p;
+	uint32_t key;
+	const ast *const *ops;
+	uint32_t nops;
+	uint32_t nout;
+	const char **names;
+	uint8_t *types;
+} part;
+
+static bool part_done(void *state, xctx *cx, table *in, xop *next)
+{
+	part *m = state;
+	planner *p = m->p;
+	uint32_t *group = malloc((in->nrows + 1) * sizeof(uint32_t));
+	uint32_t *first = malloc((in->nrows + 1) * sizeof(uint32_t));
+	table *out = table_shaped(m->nout, m->names, m->types);
+	long ngroups = group && first && out ? group_rows(in, &m->key, 1, group, first) : -1;
+	bool ok = ngroups >= 0 || x_nomem(cx->q);
+	if (ok && ngroups > 10000)
+		ok = x_error(cx->q, "partition: %ld groups; at most 10000 (Kusto's limit is 64)", ngroups);
+	for (long g = 0; ok && g < ngroups; g++) {
+		table *rows = table_new("", 0);
+		ok = rows != NULL;
+		for (size_t j = 0; ok && j < in->ncols; j++)
+			ok = table_add_column(rows, in->cols[j].name, strlen(in->cols[j].name), in->cols[j].type) >= 0;
+		for (size_t r = first[g]; ok && r < in->nrows; r++) {
+			if (group[r] != (uint32_t)g)
+				continue;
+			for (size_t j = 0; ok && j < in->ncols; j++)
+				ok = (col_is_null(&in->cols[j], r) ? col_push_null(&rows->cols[j])
+				                                   : col_push_from(&rows->cols[j], &in->cols[j], r)) == 0;
+			rows->nrows++;
+		}
+		if (!ok) {
+			table_free(rows);
+			x_nomem(cx->q);
+			break;
+		}
+		arena_mark_t mark = arena_mark(p->q->qa);
+		size_t nops = p->nops, ncalls = p->ncalls, ntables = p->ntables;
+		xtab *src = plan_rows_source(p, rows);
+		xtab *sub = src ? plan_pipe(p, src, m->ops, m->nops) : NULL;
+		table *res = sub ? xtab_collect(cx, sub) : NULL;
+		ok = res != NULL;
+		for (uint32_t c = 0; ok && c < m->nout; c++) {
+			long j = find(res, m->names[c]);
+			for (size_t i = 0; ok && i < res->nrows; i++)
+				ok = (j < 0 || col_is_null(&res->cols[j], i) || res->cols[j].type != out->cols[c].type
+				          ? col_push_null(&out->cols[c])
+				          : col_push_from(&out->cols[c], &res->cols[j], i)) == 0 ||
+				     x_nomem(cx->q);
+		}
+		if (ok)
+			out->nrows += res->nrows;
+		table_free(res);
+		plan_release(p, nops, ncalls, ntables);
+		arena_release(p->q->qa, mark);
+		table_free(rows);
+	}
+	free(group);
+	free(first);
+	if (ok)
+		ok = run_table(cx, out, next);
+	table_free(out);
+	return ok;
+}
+
+bool plan_partition(planner *p, xtab *t, const ast *op)
+{
+	const bschema *out = bind_operator(&p->b, op, t->bs);
+	if (!out)
+		return false;
+	const ast *by = op->kids[1], *sub = op->kids[2];
+	if (sub->kind != A_SUBPIPE)
+		return plan_error(p, sub, "not supported yet: partition over a tabular expression (use (operators...))");
+	part *m = arena_zalloc(p->q->qa, sizeof(*m));
+	if (!m)
+		return x_nomem(p->q);
+	long key = -1;
+	for (uint32_t i = 0; i < t->ncols; i++)
+		if (strlen(t->names[i]) == by->tlen && !memcmp(t->names[i], by->text, by->tlen))
+			key = i;
+	if (key < 0)
+		return plan_error(p, by, "partition by needs a column");
+	m->p = p;
+	m->key = (uint32_t)key;
+	m->ops = (const ast *const *)sub->kids;
+	m->nops = sub->nkids;
+	m->nout = out->n;
+	m->names = arena_alloc(p->q->qa, (out->n + 1) * sizeof(char *));
+	m->types = arena_alloc(p->q->qa, out->n + 1);
+	if (!m->names || !m->types)
+		return x_nomem(p->q);
+	for (uint32_t i = 0; i < out->n; i++) {
+		if (!(m->names[i] = arena_strndup(p->q->qa, out->cols[i].name, out->cols[i].len)))
+			return x_nomem(p->q);
+		m->types[i] = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
+	}
+	xop *o = op_collect(p->q, t->ncols, t->names, t->types, part_done, m);
 	return o && plan_chain(p, t, o, out);
 }
