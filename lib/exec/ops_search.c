@@ -138,21 +138,57 @@ xtab *plan_search(planner *p, const ast *n)
 			for (uint32_t i = 0; i < nc; i++)
 				proj->kids[i + 1] = cols->kids[i];
 		} else {
-			/* pack_ = bag_pack("A", A, ...) of every column but source_,
-			 * in bag_merge()d chunks (a call takes at most 127 arguments) */
+			/* the columns every table has (same name and type), then
+			 * pack_ = bag_pack("A", A, ...) of the others, in bag_merge()d
+			 * chunks (a call takes at most 127 arguments) */
+			uint8_t *common = arena_zalloc(p->q->qa, t->ncols + 1);
+			if (!common)
+				return x_nomem(p->q), NULL;
+			uint32_t ncommon = 0;
+			for (uint32_t i = 1; i < t->ncols; i++) {
+				bool all = tables && tables->nkids;
+				for (uint32_t l = 0; all && l < tables->nkids; l++) {
+					const ast *leg = tables->kids[l];
+					const bschema *ls = leg->kind == A_NAME ? bind_table(&p->b, leg) : NULL;
+					long c = ls ? sch_find(ls, t->names[i], strlen(t->names[i])) : -1;
+					all = c >= 0 && ls->cols[c].type == t->types[i];
+				}
+				common[i] = all;
+				ncommon += all;
+			}
+			ast *wider = mk(p, n, A_PROJECT, NULL, ncommon + 2);
+			if (!wider)
+				return NULL;
+			wider->kids[0] = src;
+			for (uint32_t i = 1, k = 1; i < t->ncols; i++)
+				if (common[i] && !(wider->kids[k++] = mk(p, n, A_NAME, t->names[i], 0)))
+					return NULL;
+			proj = wider;
 			enum { CHUNK = 60 };
-			uint32_t ncol = t->ncols - 1, nchunks = ncol ? (ncol + CHUNK - 1) / CHUNK : 1;
+			uint32_t *rest = arena_alloc(p->q->qa, (t->ncols + 1) * sizeof(uint32_t));
+			if (!rest)
+				return x_nomem(p->q), NULL;
+			uint32_t ncol = 0;
+			for (uint32_t i = 1; i < t->ncols; i++)
+				if (!common[i])
+					rest[ncol++] = i;
+			uint32_t nchunks = ncol ? (ncol + CHUNK - 1) / CHUNK : 1;
 			ast *pack = mk(p, n, A_ASSIGN, "pack_", 1);
 			ast *merge = nchunks > 1 ? mk(p, n, A_CALL, "bag_merge", nchunks) : NULL;
 			if (!pack || (nchunks > 1 && !merge))
 				return NULL;
 			for (uint32_t ch = 0; ch < nchunks; ch++) {
 				uint32_t from = ch * CHUNK, to = from + CHUNK < ncol ? from + CHUNK : ncol;
-				ast *call = mk(p, n, A_CALL, "bag_pack", 2 * (to - from));
+				ast *call = to > from ? mk(p, n, A_CALL, "bag_pack", 2 * (to - from))
+				                      : mk(p, n, A_LITERAL, "dynamic({})", 0); /* no other column */
 				if (!call)
 					return NULL;
+				if (to == from) {
+					call->op = KQLITE_TYPE_DYNAMIC;
+					call->flags = LIT_TYPED;
+				}
 				for (uint32_t i = from, k = 0; i < to; i++) {
-					const char *name = t->names[i + 1];
+					const char *name = t->names[rest[i]];
 					ast *key = mk(p, n, A_LITERAL, name, 0), *val = mk(p, n, A_NAME, name, 0);
 					if (!key || !val)
 						return NULL;
@@ -167,7 +203,7 @@ xtab *plan_search(planner *p, const ast *n)
 			}
 			if (merge)
 				pack->kids[0] = merge;
-			proj->kids[1] = pack;
+			proj->kids[ncommon + 1] = pack;
 		}
 		ops[nops++] = proj;
 	}
