@@ -335,11 +335,11 @@ if $engine; then
     run --max-memory 1K --format csv -q 'range x from 1 to 200000 step 1 | summarize by x | count'
     check "--max-memory fails a query that needs more (1)" [ "$rc" -eq 1 ]
     check "--max-memory says why" grep -qi "memory" <<<"$err"
-    join='SecurityAlert | evaluate pivot(AlertName)'
+    join='SecurityAlert | evaluate autocluster()'
     run -q "$join"
     check "a query the engine cannot run fails (1)" [ "$rc" -eq 1 ]
     check "... with kqlite_stmt_unsupported's message and span" \
-        grep -qx "<query>:1:26: error: not supported yet: evaluate pivot" <<<"$err"
+        grep -qx "<query>:1:26: error: not supported yet: evaluate autocluster" <<<"$err"
     check "... and a caret" grep -qx "                           ^~~~*" <<<"$err"
     runin $'print a = 1\n\n'"$join"$'\n\nprint b = 2' --format csv
     check "stdin: the queries around an unsupported one run" [ "$out" = $'a\n1\nb\n2' ]

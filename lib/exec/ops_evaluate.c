@@ -10,7 +10,9 @@
  * (Prefix + key, in order of first appearance), and Column goes. A key
  * that names an existing column is an error (columnsConflict='error', the
  * default), keeps the existing column ('keep_source') or replaces it
- * ('replace_source'). */
+ * ('replace_source').
+ *
+ * pivot: see below. */
 #include <string.h>
 
 #include "dyn.h"
@@ -205,6 +207,156 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 	return plan_table_source(p, out);
 }
 
+/* ---- pivot ---------------------------------------------------------------------- */
+
+static ast *mk(planner *p, const ast *at, int kind, const char *text, uint32_t nkids)
+{
+	ast *n = arena_zalloc(p->q->qa, sizeof(ast));
+	ast **kids = arena_zalloc(p->q->qa, (nkids ? nkids : 1) * sizeof(ast *));
+	if (!n || !kids)
+		return x_nomem(p->q), NULL;
+	n->kind = (uint8_t)kind;
+	n->off = at->off;
+	n->len = at->len;
+	n->text = text;
+	n->tlen = text ? (uint32_t)strlen(text) : 0;
+	n->kids = kids;
+	n->nkids = n->cap = nkids;
+	n->depth = at->depth + 3;
+	return n;
+}
+
+static bool mentions(const ast *e, const char *name)
+{
+	if (e->kind == A_NAME && e->tlen == strlen(name) && !memcmp(e->text, name, e->tlen))
+		return true;
+	for (uint32_t i = 0; i < e->nkids; i++)
+		if (e->kids[i] && mentions(e->kids[i], name))
+			return true;
+	return false;
+}
+
+/* pivot(P [, AGG [, C1, C2...]]): one row per (C1, C2...), one column per
+ * distinct value of tostring(P) (in order of appearance) holding AGG
+ * (count() by default) over those rows; where no row has the value the
+ * cell is 0 for count()/dcount()/sum() and null otherwise. Computed as
+ * summarize __v = AGG by C..., __p = tostring(P) over the collected input. */
+static xtab *pivot(planner *p, xtab *t, const ast *call)
+{
+	const ast *pc = call->nkids ? call->kids[0] : NULL;
+	if (!pc || pc->kind != A_NAME)
+		return plan_error(p, call, "pivot takes a column to rotate"), NULL;
+	ast *agg = call->nkids > 1 ? call->kids[1] : mk(p, call, A_CALL, "count", 0);
+	if (!agg)
+		return NULL;
+	/* the kept columns: given, or all but the pivot and aggregated ones */
+	uint32_t nby = 0;
+	ast **by = arena_alloc(p->q->qa, (t->ncols + call->nkids + 2) * sizeof(ast *));
+	if (!by)
+		return x_nomem(p->q), NULL;
+	if (call->nkids > 2) {
+		for (uint32_t i = 2; i < call->nkids; i++)
+			by[nby++] = call->kids[i];
+	} else {
+		for (uint32_t i = 0; i < t->ncols; i++) {
+			if ((strlen(t->names[i]) == pc->tlen && !memcmp(t->names[i], pc->text, pc->tlen)) ||
+			    mentions(agg, t->names[i]))
+				continue;
+			if (!(by[nby++] = mk(p, call, A_NAME, t->names[i], 0)))
+				return NULL;
+		}
+	}
+	ast *sum = mk(p, call, A_SUMMARIZE, NULL, 3), *params = mk(p, call, A_LIST, NULL, 0);
+	ast *aggs = mk(p, call, A_LIST, NULL, 1), *blist = mk(p, call, A_LIST, NULL, nby + 1);
+	ast *v = mk(p, agg, A_ASSIGN, "__v", 1), *pv = mk(p, pc, A_ASSIGN, "__p", 1);
+	ast *ts = mk(p, pc, A_CALL, "tostring", 1);
+	if (!sum || !params || !aggs || !blist || !v || !pv || !ts)
+		return NULL;
+	v->kids[0] = agg;
+	aggs->kids[0] = v;
+	ts->kids[0] = (ast *)pc;
+	pv->kids[0] = ts;
+	for (uint32_t i = 0; i < nby; i++)
+		blist->kids[i] = by[i];
+	blist->kids[nby] = pv;
+	sum->kids[0] = params;
+	sum->kids[1] = aggs;
+	sum->kids[2] = blist;
+
+	xctx cx = {p->q, p->tmp};
+	table *in = xtab_collect(&cx, t);
+	if (!in || !plan_own_table(p, in))
+		return NULL;
+	const ast *ops[1] = {sum};
+	xtab *src = plan_rows_source(p, in);
+	xtab *st = src ? plan_pipe(p, src, ops, 1) : NULL;
+	table *s = st ? xtab_collect(&cx, st) : NULL;
+	if (!s || !plan_own_table(p, s))
+		return NULL;
+	/* the pivot values (columns) and the kept groups (rows) */
+	const column *pcol = &s->cols[nby], *vcol = &s->cols[nby + 1];
+	uint32_t *col_of = arena_alloc(p->q->qa, (s->nrows + 1) * sizeof(uint32_t));
+	uint32_t *vfirst = arena_alloc(p->q->qa, (s->nrows + 1) * sizeof(uint32_t));
+	uint32_t *group = arena_alloc(p->q->qa, (s->nrows + 1) * sizeof(uint32_t));
+	uint32_t *gfirst = arena_alloc(p->q->qa, (s->nrows + 1) * sizeof(uint32_t));
+	uint32_t pcols = nby;
+	if (!col_of || !vfirst || !group || !gfirst)
+		return x_nomem(p->q), NULL;
+	long nvals = group_rows(s, &pcols, 1, col_of, vfirst);
+	long ngroups = group_rows(s, NULL, nby, group, gfirst);
+	if (nvals < 0 || ngroups < 0)
+		return x_nomem(p->q), NULL;
+	if (nvals > 10000)
+		return plan_error(p, pc, "pivot: %ld distinct values; at most 10000 columns", nvals), NULL;
+	table *out = table_new("pivot", 5);
+	if (!out || !plan_own_table(p, out))
+		return x_nomem(p->q), NULL;
+	for (uint32_t i = 0; i < nby; i++)
+		if (table_add_column(out, s->cols[i].name, strlen(s->cols[i].name), s->cols[i].type) < 0)
+			return x_nomem(p->q), NULL;
+	for (long k = 0; k < nvals; k++) {
+		size_t len;
+		const char *name = col_bytes(pcol, vfirst[k], &len);
+		if (table_find_column(out, name, len) >= 0)
+			return plan_error(p, pc, "pivot: the value '%.*s' names a kept column already", (int)len, name), NULL;
+		if (table_add_column(out, name, len, vcol->type) < 0)
+			return x_nomem(p->q), NULL;
+	}
+	bool zero = agg->kind == A_CALL && (ast_text_is(agg, "count") || ast_text_is(agg, "dcount") ||
+	                                    ast_text_is(agg, "sum") || ast_text_is(agg, "countif"));
+	long *cell = arena_alloc(p->q->qa, (size_t)(nvals + 1) * sizeof(long));
+	if (!cell)
+		return x_nomem(p->q), NULL;
+	for (long g = 0; g < ngroups; g++) {
+		for (long k = 0; k < nvals; k++)
+			cell[k] = -1;
+		for (size_t r = gfirst[g]; r < s->nrows; r++)
+			if (group[r] == (uint32_t)g)
+				cell[col_of[r]] = (long)r;
+		int rc = 0;
+		for (uint32_t i = 0; i < nby && !rc; i++)
+			rc = col_is_null(&s->cols[i], gfirst[g]) ? col_push_null(&out->cols[i])
+			                                         : col_push_from(&out->cols[i], &s->cols[i], gfirst[g]);
+		for (long k = 0; k < nvals && !rc; k++) {
+			column *dst = &out->cols[nby + k];
+			if (cell[k] >= 0 && !col_is_null(vcol, (size_t)cell[k]))
+				rc = col_push_from(dst, vcol, (size_t)cell[k]);
+			else if (zero && vcol->type == KQLITE_TYPE_LONG)
+				rc = col_push_long(dst, 0);
+			else if (zero && vcol->type == KQLITE_TYPE_INT)
+				rc = col_push_int(dst, 0);
+			else if (zero && vcol->type == KQLITE_TYPE_REAL)
+				rc = col_push_real(dst, 0);
+			else
+				rc = col_push_null(dst);
+		}
+		if (rc)
+			return x_nomem(p->q), NULL;
+		out->nrows++;
+	}
+	return plan_table_source(p, out);
+}
+
 xtab *plan_evaluate(planner *p, xtab *t, const ast *op)
 {
 	if (!bind_operator(&p->b, op, t->bs))
@@ -212,5 +364,7 @@ xtab *plan_evaluate(planner *p, xtab *t, const ast *op)
 	const ast *call = op->kids[1];
 	if (ast_text_is(call, "bag_unpack"))
 		return bag_unpack(p, t, call);
+	if (ast_text_is(call, "pivot"))
+		return pivot(p, t, call);
 	return plan_error(p, call, "not supported yet: evaluate %.*s", (int)call->tlen, call->text), NULL;
 }
