@@ -67,6 +67,7 @@ void stmt_check_runnable(kqlite_stmt *st)
 	diag_clear(&d);
 	run r;
 	run_init(&r, st, NULL, &d);
+	r.p.dry = true; /* names and operators only: nothing runs */
 	plan_query(&r.p, st->tree.root);
 	if (d.code && strncmp(d.msg, "not supported yet", 17) == 0) {
 		st->unsupported = strdup(d.msg);

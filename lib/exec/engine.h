@@ -170,6 +170,10 @@ typedef struct planner {
 	uint32_t nagg_calls, agg_first;
 	int depth;
 	bool window_ok;       /* compiling an operator that runs over one whole batch */
+	/* Planning only (prepare's check of what can run): what the plan would
+	 * run while planning (as, materialize, evaluate, toscalar) gives empty
+	 * tables instead. */
+	bool dry;
 } planner;
 
 /* Compiles the query's final tabular statement (after its lets). */
@@ -197,6 +201,9 @@ long eval_filter(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n,
 
 /* The value of an operator's parameter (kind=..., hint.x=...), or NULL. */
 const ast *plan_param(const ast *params, const char *name);
+/* Runs t now, while planning (as, materialize, evaluate), into a new table
+ * (the caller owns it); empty for a dry plan. NULL with the error set. */
+table *plan_collect(planner *p, xtab *t);
 /* Compiles a tabular expression (a table, a subquery, a let name...). */
 xtab *plan_tab(planner *p, const ast *n);
 /* Hands a table the plan made to the planner (freed with it). */

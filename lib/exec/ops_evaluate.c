@@ -105,8 +105,7 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 	if (!keep && !replace && !(clen == 5 && !memcmp(conflict, "error", 5)))
 		return plan_error(p, call, "bag_unpack: columnsConflict is 'error', 'replace_source' or 'keep_source'"), NULL;
 
-	xctx cx = {p->q, p->tmp};
-	table *in = xtab_collect(&cx, t);
+	table *in = plan_collect(p, t);
 	if (!in || !plan_own_table(p, in))
 		return NULL;
 	const column *bc = &in->cols[bag];
@@ -283,14 +282,13 @@ static xtab *pivot(planner *p, xtab *t, const ast *call)
 	sum->kids[1] = aggs;
 	sum->kids[2] = blist;
 
-	xctx cx = {p->q, p->tmp};
-	table *in = xtab_collect(&cx, t);
+	table *in = plan_collect(p, t);
 	if (!in || !plan_own_table(p, in))
 		return NULL;
 	const ast *ops[1] = {sum};
 	xtab *src = plan_rows_source(p, in);
 	xtab *st = src ? plan_pipe(p, src, ops, 1) : NULL;
-	table *s = st ? xtab_collect(&cx, st) : NULL;
+	table *s = st ? plan_collect(p, st) : NULL;
 	if (!s || !plan_own_table(p, s))
 		return NULL;
 	/* the pivot values (columns) and the kept groups (rows) */

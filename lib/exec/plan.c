@@ -872,6 +872,16 @@ xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops)
 	return pipe_ops(p, src, ops, nops);
 }
 
+table *plan_collect(planner *p, xtab *t)
+{
+	if (p->dry) {
+		table *empty = table_shaped(t->ncols, t->names, t->types);
+		return empty ? empty : (x_nomem(p->q), NULL);
+	}
+	xctx cx = {p->q, p->tmp};
+	return xtab_collect(&cx, t);
+}
+
 xtab *plan_tab(planner *p, const ast *n)
 {
 	return compile_tab(p, n);
@@ -890,7 +900,7 @@ table *plan_run_table(planner *p, const ast *n)
 			return x_nomem(p->q), NULL;
 	xop *sink = sink_table(p->q, out);
 	xctx cx = {p->q, p->tmp};
-	if (!sink || !t->run(t, &cx, sink))
+	if (!sink || (!p->dry && !t->run(t, &cx, sink)))
 		return NULL;
 	return out;
 }
@@ -1205,8 +1215,7 @@ static xtab *materialized(planner *p, pval *v)
 		xtab *t = NULL;
 		if (!compile_in_env(p, v, v->expr->kids[0], &t) || !t)
 			return NULL;
-		xctx cx = {p->q, p->tmp};
-		table *data = xtab_collect(&cx, t);
+		table *data = plan_collect(p, t);
 		if (!data || !own_table(p, data))
 			return NULL;
 		v->data = data;
@@ -1219,8 +1228,7 @@ static xtab *as_op(planner *p, xtab *t, const ast *op)
 {
 	if (!bind_operator(&p->b, op, t->bs))
 		return NULL;
-	xctx cx = {p->q, p->tmp};
-	table *data = xtab_collect(&cx, t);
+	table *data = plan_collect(p, t);
 	if (!data || !own_table(p, data))
 		return NULL;
 	pval *v = push_val(p, op->text, op->tlen, PV_TABLE);
