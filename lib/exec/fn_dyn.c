@@ -827,45 +827,6 @@ static bool fn_set_has_element(xctx *cx, const xcall *call, const vec *args, uin
 	return true;
 }
 
-/* The value at key in bag v: a plain key, or a JSONPath of member names
- * ($.a.b, $['a']["b"]; no array indexes). */
-static bool path_member(const uint8_t *v, size_t len, const char *k, size_t kn, const uint8_t **r,
-                        size_t *rn)
-{
-	if (!kn || k[0] != '$')
-		return dyn_member(v, len, k, kn, r, rn);
-	size_t p = 1;
-	*r = v;
-	*rn = len;
-	while (p < kn) {
-		const char *name;
-		size_t nlen;
-		if (k[p] == '.') {
-			size_t e = ++p;
-			while (e < kn && k[e] != '.' && k[e] != '[')
-				e++;
-			name = k + p;
-			nlen = e - p;
-			p = e;
-		} else if (k[p] == '[' && p + 1 < kn && (k[p + 1] == '\'' || k[p + 1] == '"')) {
-			char q = k[p + 1];
-			size_t e = p + 2;
-			while (e < kn && k[e] != q)
-				e++;
-			if (e + 1 >= kn || k[e + 1] != ']')
-				return false;
-			name = k + p + 2;
-			nlen = e - p - 2;
-			p = e + 2;
-		} else {
-			return false;
-		}
-		if (!dyn_member(*r, *rn, name, nlen, r, rn))
-			return false;
-	}
-	return true;
-}
-
 /* The value at a JSONPath in v: $, .name, ['name'] or ["name"], [N]
  * (a negative N counts from the end). */
 static bool json_path(const uint8_t *v, size_t len, const char *k, size_t kn, const uint8_t **r, size_t *rn)
@@ -914,6 +875,16 @@ static bool json_path(const uint8_t *v, size_t len, const char *k, size_t kn, co
 			return false;
 	}
 	return true;
+}
+
+/* The value at key in bag v: a plain key, or a JSONPath ($.a.b, $['a'],
+ * $.list[0]). */
+static bool path_member(const uint8_t *v, size_t len, const char *k, size_t kn, const uint8_t **r,
+                        size_t *rn)
+{
+	if (!kn || k[0] != '$')
+		return dyn_member(v, len, k, kn, r, rn);
+	return json_path(v, len, k, kn, r, rn);
 }
 
 /* extract_json(path, json [, typeof(T)]): the element at a JSONPath of a
