@@ -1294,6 +1294,24 @@ static xtab *window_op(planner *p, xtab *t, const ast *op)
 	return again && plan_chain(p, t, again, t->bs) ? t : NULL;
 }
 
+/* Operators in files of their own, which append themselves to the pipe. */
+static bool (*appended_op(int kind))(planner *, xtab *, const ast *)
+{
+	static const struct {
+		int kind;
+		bool (*plan)(planner *, xtab *, const ast *);
+	} ops[] = {
+		{A_JOIN, plan_join},           {A_LOOKUP, plan_join},          {A_MV_EXPAND, plan_mv_expand},
+		{A_MV_APPLY, plan_mv_apply},   {A_PARTITION, plan_partition},  {A_PARSE, plan_parse},
+		{A_MAKE_SERIES, plan_make_series}, {A_TOP_NESTED, plan_top_nested}, {A_SAMPLE, plan_sample},
+		{A_SAMPLE_DISTINCT, plan_sample},
+	};
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (ops[i].kind == kind)
+			return ops[i].plan;
+	return NULL;
+}
+
 static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nops)
 {
 	xtab *t = pipe_over(p, src);
@@ -1416,45 +1434,11 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 			t = u ? pipe_over(p, u) : NULL;
 			break;
 		}
-		case A_PARSE:
-			if (!plan_parse(p, t, op))
-				return NULL;
-			break;
-		case A_MV_EXPAND:
-			if (!plan_mv_expand(p, t, op))
-				return NULL;
-			break;
 		case A_EVALUATE:
 			t = plan_evaluate(p, t, op);
 			break;
 		case A_AS:
 			t = as_op(p, t, op);
-			break;
-		case A_PARTITION:
-			if (!plan_partition(p, t, op))
-				return NULL;
-			break;
-		case A_TOP_NESTED:
-			if (!plan_top_nested(p, t, op))
-				return NULL;
-			break;
-		case A_SAMPLE:
-		case A_SAMPLE_DISTINCT:
-			if (!plan_sample(p, t, op))
-				return NULL;
-			break;
-		case A_MV_APPLY:
-			if (!plan_mv_apply(p, t, op))
-				return NULL;
-			break;
-		case A_MAKE_SERIES:
-			if (!plan_make_series(p, t, op))
-				return NULL;
-			break;
-		case A_JOIN:
-		case A_LOOKUP:
-			if (!plan_join(p, t, op))
-				return NULL;
 			break;
 		case A_SERIALIZE:
 			if (op->nkids == 0) {
@@ -1466,9 +1450,16 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 			}
 			t = window_op(p, t, op); /* serialize Name = expr, ... */
 			break;
-		default:
-			plan_error(p, op, "not supported yet: operator %s", ast_kind_name(op->kind));
-			return NULL;
+		default: {
+			bool (*plan)(planner *, xtab *, const ast *) = appended_op(op->kind);
+			if (!plan) {
+				plan_error(p, op, "not supported yet: operator %s", ast_kind_name(op->kind));
+				return NULL;
+			}
+			if (!plan(p, t, op))
+				return NULL;
+			break;
+		}
 		}
 	}
 	return t;
