@@ -112,7 +112,7 @@ size_t kqlite_table_memory(const kqlite_db *db, size_t table);
 
 /* ---- Loading ----------------------------------------------------------- */
 
-#define KQLITE_LOAD_OPTIONS_VERSION 1
+#define KQLITE_LOAD_OPTIONS_VERSION 2
 
 /* Options of kqlite_load. Begin with KQLITE_LOAD_OPTIONS_INIT; fields are
  * only ever added at the end. */
@@ -123,9 +123,14 @@ typedef struct kqlite_load_options {
 	 * message a call, without a newline; NULL to drop them. */
 	void (*warn)(void *payload, const char *message);
 	void *payload;
+	/* Version 2: progress through each file, called every few thousand rows
+	 * and once at its end (done == total), with the same payload; NULL for
+	 * none. done and total are bytes of the file. (Version 1 callers, who
+	 * lack this field, are still accepted.) */
+	void (*progress)(void *payload, const char *file, unsigned long long done, unsigned long long total);
 } kqlite_load_options;
 
-#define KQLITE_LOAD_OPTIONS_INIT {KQLITE_LOAD_OPTIONS_VERSION, 0, NULL, NULL}
+#define KQLITE_LOAD_OPTIONS_INIT {KQLITE_LOAD_OPTIONS_VERSION, 0, NULL, NULL, NULL}
 
 /* Loads a DATA argument as the command line takes it: PATH (a file, or a
  * directory of files) or NAME=PATH. The extension chooses the format:

@@ -162,7 +162,7 @@ size_t kqlite_table_memory(const kqlite_db *db, size_t table)
 
 int kqlite_load(kqlite_db *db, const char *data, const kqlite_load_options *opts)
 {
-	if (!db || !data || (opts && opts->version != KQLITE_LOAD_OPTIONS_VERSION))
+	if (!db || !data || (opts && (opts->version < 1 || opts->version > KQLITE_LOAD_OPTIONS_VERSION)))
 		return KQLITE_MISUSE;
 	clear_error(db);
 	load_options o = {0};
@@ -170,6 +170,8 @@ int kqlite_load(kqlite_db *db, const char *data, const kqlite_load_options *opts
 		o.strict = opts->strict != 0;
 		o.warn = opts->warn;
 		o.payload = opts->payload;
+		if (opts->version >= 2)
+			o.progress = opts->progress;
 	}
 	int rc = load_data(&db->cat, data, &o, &db->err);
 #ifdef __GLIBC__

@@ -111,6 +111,52 @@ static void text_need_not_be_terminated(void **state)
 	kqlite_close(db);
 }
 
+struct progress {
+	int calls;
+	unsigned long long last, total;
+	int backwards;
+};
+
+static void on_progress(void *payload, const char *file, unsigned long long done, unsigned long long total)
+{
+	struct progress *pr = payload;
+	assert_non_null(file);
+	if (done < pr->last)
+		pr->backwards++;
+	pr->last = done;
+	pr->total = total;
+	pr->calls++;
+}
+
+/* kqlite_load_options version 2 reports progress through each file, ending
+ * at its size; version 1 callers (without the field) are still accepted. */
+static void load_progress(void **state)
+{
+	(void)state;
+	kqlite_db *db;
+	assert_int_equal(kqlite_open(&db), KQLITE_OK);
+	struct progress pr = {0};
+	kqlite_load_options o = KQLITE_LOAD_OPTIONS_INIT;
+	o.payload = &pr;
+	o.progress = on_progress;
+	assert_int_equal(kqlite_load(db, "../examples/data/EmailEvents.csv", &o), KQLITE_OK);
+	assert_true(pr.calls >= 1);
+	assert_int_equal(pr.backwards, 0);
+	assert_true(pr.total > 0);
+	assert_true(pr.last == pr.total);
+	struct {
+		unsigned version;
+		int strict;
+		void (*warn)(void *, const char *);
+		void *payload;
+	} v1 = {1, 0, NULL, NULL};
+	assert_int_equal(kqlite_load(db, "../examples/data/SecurityAlert.api.json", (const kqlite_load_options *)&v1),
+	                 KQLITE_OK);
+	o.version = 3;
+	assert_int_equal(kqlite_load(db, "../examples/data/SecurityAlert.api.json", &o), KQLITE_MISUSE);
+	kqlite_close(db);
+}
+
 static void frees_accept_null(void **state)
 {
 	(void)state;
@@ -134,6 +180,7 @@ int main(void)
 		cmocka_unit_test(handles_are_independent),
 		cmocka_unit_test(text_need_not_be_terminated),
 		cmocka_unit_test(frees_accept_null),
+		cmocka_unit_test(load_progress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

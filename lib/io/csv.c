@@ -156,6 +156,8 @@ int csv_read(loader *l, const char *text, size_t len, diag *d)
 			break;
 		}
 		rc = tb_row_end(b);
+		if (rc == 0 && tb_rows(b) % 4096 == 0)
+			loader_consumed(l, (size_t)(c.s - text));
 	}
 	sb_free(&c.field);
 	return rc;

@@ -36,10 +36,13 @@ struct loader {
 	diag *d;
 	const char *map;      /* the mapped file, and how much of it was given back */
 	size_t released;
+	size_t size;          /* of the file */
 };
 
 void loader_consumed(loader *l, size_t upto)
 {
+	if (l->opt->progress)
+		l->opt->progress(l->opt->payload, l->path, upto, l->size);
 	if (!l->map)
 		return;
 	size_t page = 1u << 21; /* in 2 MB steps: few system calls */
@@ -318,7 +321,7 @@ static int load_file(catalog *cat, const char *path, const char *name, size_t na
 		text = map;
 	}
 	close(fd);
-	loader l = {.cat = cat, .opt = o, .path = path, .d = d, .map = map};
+	loader l = {.cat = cat, .opt = o, .path = path, .d = d, .map = map, .size = len};
 	if (name) {
 		memcpy(l.defname, name, name_len);
 		l.defname[name_len] = '\0';
@@ -327,6 +330,8 @@ static int load_file(catalog *cat, const char *path, const char *name, size_t na
 		default_name(&l, path);
 	}
 	int rc = read_file(&l, f, text, len);
+	if (rc == KQLITE_OK && o->progress)
+		o->progress(o->payload, path, len, len);
 	if (rc != KQLITE_OK)
 		rc = file_error(d, path, text, len);
 	else

@@ -11,6 +11,8 @@ typedef struct load_options {
 	bool strict;  /* a value that does not convert is an error, not a null */
 	void (*warn)(void *payload, const char *message);
 	void *payload;
+	/* bytes of the file read so far (see kqlite_load_options) */
+	void (*progress)(void *payload, const char *file, unsigned long long done, unsigned long long total);
 } load_options;
 
 /* Loads NAME=PATH or PATH (a file or a directory). Returns 0, or a
