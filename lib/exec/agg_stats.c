@@ -1124,6 +1124,8 @@ static bool hll_finish(xquery *q, xagg *a, char *state, column *out, uint32_t no
 	(void)a;
 	(void)nout;
 	st_hll *s = (st_hll *)state;
+	if (!s->regs && s->n == 0) /* no values: null, as Kusto's hll() of nothing */
+		return col_push_null(&out[0]) == 0 || x_nomem(q);
 	strbuf sb;
 	sb_init(&sb);
 	dyn_builder b;

@@ -268,6 +268,7 @@ bool plan_mv_expand(planner *p, xtab *t, const ast *op);  /* mv-expand */
 bool plan_join(planner *p, xtab *t, const ast *op);       /* join, lookup */
 bool plan_make_series(planner *p, xtab *t, const ast *op); /* ops_series.c */
 xtab *plan_search(planner *p, const ast *n);                /* search, find (ops_search.c) */
+xtab *plan_search_piped(planner *p, xtab *t, const ast *op); /* T | search */
 xtab *plan_evaluate(planner *p, xtab *t, const ast *op);    /* evaluate (ops_evaluate.c) */
 bool plan_mv_apply(planner *p, xtab *t, const ast *op);     /* mv-apply (ops_subquery.c) */
 bool plan_partition(planner *p, xtab *t, const ast *op);    /* partition (ops_subquery.c) */

@@ -1945,8 +1945,8 @@ static bool fn_base64_decode_toarray(xctx *cx, const xcall *call, const vec *arg
 /* ---- dcount_hll ------------------------------------------------------------- */
 
 /* dcount_hll(sketch): the distinct count of an hll()/hll_merge() result
- * (agg_stats.c): exact for small sets, else the HyperLogLog estimate;
- * null when the value is not a sketch. */
+ * (agg_stats.c): exact for small sets, else the HyperLogLog estimate; 0
+ * for null (hll() of no values), null when the value is not a sketch. */
 static bool fn_dcount_hll(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                           const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
@@ -1964,7 +1964,12 @@ static bool fn_dcount_hll(xctx *cx, const xcall *call, const vec *args, uint32_t
 		uint32_t nh;
 		bool is_regs;
 		memset(regs, 0, HLL_REGISTERS);
-		if (!d || !hll_read(d, len, &hs, &nh, regs, &is_regs)) {
+		if (!d) {
+			out->d.i[i] = 0;
+			out->nulls[i] = 0;
+			continue;
+		}
+		if (!hll_read(d, len, &hs, &nh, regs, &is_regs)) {
 			out->nulls[i] = 1;
 			continue;
 		}

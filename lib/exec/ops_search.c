@@ -7,6 +7,7 @@
  *                                  union withsource=source_ A, B | where pred
  *                                  | project source_, c, d
  *   find ... (no project)          ... | project source_, pack_ = pack_all()
+ *   T | search pred                T | where pred' (T's columns, no $table)
  *
  * In search, a string on its own ("evil.exe", or "a" and "b") is a term:
  * pred' reads it as "any string column has the term", the way search
@@ -208,4 +209,17 @@ xtab *plan_search(planner *p, const ast *n)
 		ops[nops++] = proj;
 	}
 	return plan_pipe(p, t, ops, nops);
+}
+
+/* T | search pred: T's rows that match (a bare string is a term any of
+ * T's string columns has); T's columns stay as they are. */
+xtab *plan_search_piped(planner *p, xtab *t, const ast *op)
+{
+	if (op->kids[1] && op->kids[1]->nkids)
+		return plan_error(p, op->kids[1], "search after a pipe searches its input: leave out 'in (...)'"), NULL;
+	ast *where = mk(p, op->kids[2], A_WHERE, NULL, 1);
+	if (!where || !(where->kids[0] = terms(p, op->kids[2], t)))
+		return NULL;
+	const ast *ops[1] = {where};
+	return plan_pipe(p, t, ops, 1);
 }

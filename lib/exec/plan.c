@@ -1440,6 +1440,9 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 		case A_AS:
 			t = as_op(p, t, op);
 			break;
+		case A_SEARCH:
+			t = plan_search_piped(p, t, op);
+			break;
 		case A_SERIALIZE:
 			if (op->nkids == 0) {
 				const bschema *out = bind_operator(&p->b, op, t->bs);
