@@ -2,7 +2,8 @@
  * queries given with -q or -f or piped on stdin over DATA files, and the
  * subcommands `check`, `load --summary` and `test`. Uses only the public
  * header. Subcommands are recognised only as the first argument; `--`
- * ends options. The REPL is not written yet. */
+ * ends options. Without -q or -f and with a terminal on stdin it starts
+ * the REPL (repl.c). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -75,8 +76,15 @@ static const char usage_text[] =
 	"  kqlite check --syntax-only my_detection.kql\n"
 	"  kqlite load --summary examples/data\n"
 	"  kqlite check --data Custom=export.json my_query.kql\n"
+	"  kqlite examples/data          start the REPL over the bundled sample\n";
+
+/* After usage_text in --help: the REPL, then its commands (repl.c). */
+static const char repl_usage_text[] =
 	"\n"
-	"Not supported yet: the REPL, --chart.\n"
+	"The REPL: with a terminal on stdin and neither -q nor -f, kqlite loads DATA\n"
+	"and reads queries interactively (man kqlite has the details).\n";
+
+static const char exit_text[] =
 	"\n"
 	"Exit codes: 0 success, 1 a query, check or test failed, 2 bad usage or a\n"
 	"data file that could not be loaded.\n";
@@ -824,6 +832,9 @@ static int cmd_run(int argc, char **argv)
 			options_done = true;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage_text, stdout);
+			fputs(repl_usage_text, stdout);
+			fputs(repl_help_text, stdout);
+			fputs(exit_text, stdout);
 			rc = 0;
 			goto out;
 		} else if (!strcmp(a, "--version")) {
@@ -907,16 +918,21 @@ static int cmd_run(int argc, char **argv)
 	lo.strict = strict;
 	lo.warn = print_warning;
 	double t0 = now_ms();
+	/* The REPL shows each load on the terminal ("loading X… done"). */
+	bool repl = !query && !file && isatty(STDIN_FILENO);
+	bool show_load = repl && isatty(STDERR_FILENO);
 	for (int i = 0; i < ndata; i++) {
-		if (kqlite_load(cx.db, data[i], &lo) != KQLITE_OK) {
+		if ((show_load ? repl_load(cx.db, data[i], strict)
+		               : kqlite_load(cx.db, data[i], &lo)) != KQLITE_OK) {
 			fprintf(stderr, "kqlite: %s\n", kqlite_errmsg(cx.db));
 			goto close;
 		}
 	}
 	if (timer && ndata)
 		fprintf(stderr, "Time: load %.3f ms\n", now_ms() - t0);
-	if (!query && !file && isatty(STDIN_FILENO)) {
-		rc = repl_main(cx.db, &cx.ro);
+	if (repl) {
+		struct repl_config rcfg = {cx.ro, format, timer, strict};
+		rc = repl_main(cx.db, &rcfg);
 	} else if (query) {
 		rc = run_query(&cx, "<query>", query, strlen(query), 1) ? 0 : EXIT_FAIL;
 	} else if (file) {
@@ -944,6 +960,24 @@ close:
 out:
 	free((void *)data);
 	return rc;
+}
+
+/* ---- Shared with the REPL (repl.h) ----------------------------------- */
+
+bool cli_text_complete(const char *s, size_t n, bool *content)
+{
+	return text_complete(s, n, content);
+}
+
+void cli_print_diagnostic(FILE *out, const char *source, const char *text, size_t len,
+                          const kqlite_span *sp, const char *message, unsigned line_base)
+{
+	print_diagnostic(out, source, text, len, sp, message, line_base);
+}
+
+bool cli_parse_datetime(const char *s, int64_t *ticks)
+{
+	return parse_datetime(s, ticks);
 }
 
 int main(int argc, char **argv)
