@@ -239,6 +239,21 @@ def main():
                 print("second session's screen: %r" % r2.raw[-500:])
         finally:
             r2.kill()
+        # A large file shows a progress bar while it loads (stderr is the pty).
+        big = os.path.join(home, "Big.jsonl")
+        with open(big, "w") as f:
+            row = '{"Name":"%s","N":%d,"Text":"' + "x" * 180 + '"}\n'
+            for i in range(45000):
+                f.write(row % ("n%d" % (i % 97), i))
+        r3 = Repl(exe, [big], home, {"NO_COLOR": "1"})
+        try:
+            check("progress: the bar", r3.expect(r"loading Big\.jsonl… \[[#.]{30}\] +\d+%", 20))
+            check("progress: done with the row count", r3.expect(r"done \(45000 rows", 20))
+            check("progress: then the prompt", r3.expect(r"kql> ", 10))
+            r3.send(".quit\r")
+            r3.wait_exit(10)
+        finally:
+            r3.kill()
     finally:
         r.kill()
         if os.environ.get("REPL_TEST_SHOW"):

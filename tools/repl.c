@@ -320,7 +320,36 @@ static size_t total_rows(const kqlite_db *db)
 struct notes {
 	char **msg;
 	size_t n, cap;
+	/* the progress bar (stderr a terminal, a file over BAR_MIN bytes) */
+	const char *data;
+	bool bar;
+	int shown;      /* per mille drawn last, -1: none */
+	double t0;
 };
+
+#define BAR_MIN (8u << 20)
+
+/* loading X… [#########.........]  45%  180 MB/s, redrawn in place */
+static void show_progress(void *payload, const char *file, unsigned long long done, unsigned long long total)
+{
+	struct notes *ns = payload;
+	if (!ns->bar || total < BAR_MIN)
+		return;
+	int pm = (int)(done * 1000 / total);
+	if (pm == ns->shown || (pm < 1000 && pm / 10 == ns->shown / 10))
+		return;
+	ns->shown = pm;
+	char bar[31];
+	int full = pm * 30 / 1000;
+	for (int i = 0; i < 30; i++)
+		bar[i] = i < full ? '#' : '.';
+	bar[30] = '\0';
+	double secs = (now_ms() - ns->t0) / 1e3;
+	const char *base = strrchr(file, '/');
+	fprintf(stderr, "\r\033[Kloading %s\xE2\x80\xA6 [%s] %3d%%  %.0f MB/s ", base ? base + 1 : file, bar, pm / 10,
+	        secs > 0 ? (double)done / 1e6 / secs : 0.0);
+	fflush(stderr);
+}
 
 static void collect_note(void *payload, const char *message)
 {
@@ -344,12 +373,19 @@ int repl_load(kqlite_db *db, const char *data, bool strict)
 	kqlite_load_options lo = KQLITE_LOAD_OPTIONS_INIT;
 	lo.strict = strict;
 	lo.warn = collect_note;
+	lo.progress = show_progress;
 	lo.payload = &ns;
 	size_t before = total_rows(db);
 	double t0 = now_ms();
+	ns.data = data;
+	ns.bar = isatty(STDERR_FILENO);
+	ns.shown = -1;
+	ns.t0 = t0;
 	fprintf(stderr, "loading %s\xE2\x80\xA6 ", data);
 	fflush(stderr);
 	int rc = kqlite_load(db, data, &lo);
+	if (ns.shown >= 0) /* the bar replaced the line: start it again */
+		fprintf(stderr, "\r\033[Kloading %s\xE2\x80\xA6 ", data);
 	if (rc == KQLITE_OK)
 		fprintf(stderr, "done (%zu rows, %.2f s)\n", total_rows(db) - before,
 		        (now_ms() - t0) / 1e3);
