@@ -2,7 +2,8 @@
 # dev.sh -- the one entry point: installs what is missing (Debian 12; as
 # root, or with sudo), builds, and runs.
 #   bash dev.sh demo    release build; runs the connector queries and the
-#                       ingestion chart over the bundled sample export
+#                       ingestion charts over the bundled sample export
+#                       (tables on stdout, the charts as SVG in build/)
 #   bash dev.sh test    sanitizer build (-Werror, ASan, UBSan); every test
 #   bash dev.sh bench [ROWS]  release build; parser and engine benchmarks
 #                       (bench/corpus.sh DIR for a corpus, bench/load.sh for loading)
@@ -50,6 +51,8 @@ demo)
         case $q in
         *_alerts|m365_*) build/tools/kqlite --now "$now" --format table examples/data 2>/dev/null \
                              -q "$(cat "examples/$q.kql") | count" ;;
+        *_chart) build/tools/kqlite --now "$now" --format table --chart "build/$q.svg" examples/data \
+                     -f "examples/$q.kql" 2>/dev/null && echo "(chart: build/$q.svg)" ;;
         *) build/tools/kqlite --now "$now" --format table examples/data -f "examples/$q.kql" 2>/dev/null ;;
         esac
     done
