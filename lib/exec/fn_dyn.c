@@ -956,11 +956,23 @@ static bool fn_range(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 	                      (nargs > 2 && type_phys(args[2].type) == PH_F64));
 	FOR_SEL(i, sel, n) {
 		out->d.s[i] = (kstr){NULL, 0};
-		double a, b, st = time ? 864000000000.0 : 1;
-		if (!vec_get_f64(&args[0], i, &a) || !vec_get_f64(&args[1], i, &b) ||
-		    (nargs > 2 && !vec_get_f64(&args[2], i, &st)))
-			continue;
-		double count = st != 0 ? floor((b - a) / st + 1e-9) + 1 : -1;
+		/* integers (and ticks) in 128 bits: no overflow near the long limits */
+		__int128 ia = 0, ib = 0, ist = time ? 864000000000 : 1;
+		double a = 0, b = 0, st = time ? 864000000000.0 : 1;
+		double count;
+		if (real) {
+			if (!vec_get_f64(&args[0], i, &a) || !vec_get_f64(&args[1], i, &b) ||
+			    (nargs > 2 && !vec_get_f64(&args[2], i, &st)))
+				continue;
+			count = st != 0 ? floor((b - a) / st + 1e-9) + 1 : -1;
+		} else {
+			int64_t x, y, z = (int64_t)ist;
+			if (!vec_get_i64(&args[0], i, &x) || !vec_get_i64(&args[1], i, &y) ||
+			    (nargs > 2 && !vec_get_i64(&args[2], i, &z)))
+				continue;
+			ia = x, ib = y, ist = z;
+			count = ist != 0 && (ib - ia) / ist >= 0 ? (double)((ib - ia) / ist) + 1 : -1;
+		}
 		if (!(count >= 0 && count <= RANGE_MAX))
 			continue;
 		sb.len = 0;
@@ -969,15 +981,14 @@ static bool fn_range(xctx *cx, const xcall *call, const vec *args, uint32_t narg
 		dynb_begin_array(&db);
 		char buf[40];
 		for (size_t k = 0; k < (size_t)count; k++) {
-			if (time) {
-				int64_t v = (int64_t)a + (int64_t)k * (int64_t)st;
+			int64_t v = (int64_t)(ia + (__int128)k * ist); /* between start and stop */
+			if (time)
 				dynb_string(&db, buf, args[0].type == KQLITE_TYPE_DATETIME ? datetime_format(v, buf)
 				                                                            : timespan_format(v, buf));
-			} else if (real) {
+			else if (real)
 				dynb_real(&db, a + (double)k * st);
-			} else {
-				dynb_long(&db, (int64_t)a + (int64_t)k * (int64_t)st);
-			}
+			else
+				dynb_long(&db, v);
 		}
 		dynb_end(&db);
 		if (sb.oom || !vec_set_str(cx, out, i, sb.s, sb.len)) {
