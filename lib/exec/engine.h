@@ -163,6 +163,8 @@ typedef struct planner {
 	size_t ncalls, capcalls;
 	table **tables;       /* tables the plan made (datatable, subqueries) */
 	size_t ntables, captables;
+	table **kept;         /* materialize()d lets: kept past plan_release */
+	size_t nkept, capkept;
 	arena *tmp;           /* the query's scratch arena */
 	/* While compiling the expressions around summarize's aggregates: the
 	 * aggregate calls, read as columns agg_first + i. */

@@ -781,15 +781,17 @@ static void query_bag(dyn_builder *b, const char *q, size_t qn, strbuf *scratch)
 			url_decode(scratch, p, (size_t)(kend - p), true);
 			size_t klen = scratch->len - koff;
 			bool dup = false;
+			/* scratch->s is NULL while nothing was added (empty keys) */
 			for (int s = 0; s < nseen && !dup; s++)
-				dup = seen_len[s] == klen && !memcmp(scratch->s + seen_off[s], scratch->s + koff, klen);
+				dup = seen_len[s] == klen && (klen == 0 || !memcmp(scratch->s + seen_off[s], scratch->s + koff, klen));
 			if (!dup && !scratch->oom) {
 				size_t voff = scratch->len;
 				if (eq)
 					url_decode(scratch, eq + 1, (size_t)(end - eq - 1), true);
+				const char *base = scratch->s ? scratch->s : "";
 				if (!scratch->oom) {
-					dynb_key(b, scratch->s + koff, klen);
-					dynb_string(b, scratch->s + voff, scratch->len - voff);
+					dynb_key(b, base + koff, klen);
+					dynb_string(b, base + voff, scratch->len - voff);
 				}
 				scratch->len = voff;
 				if (nseen < 64) {

@@ -56,7 +56,8 @@ static bool shifted(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *s
 			off = -1;
 		if (off < 0)
 			return x_error(cx->q, "prev()/next(): the offset must be a positive number");
-		int64_t at = (int64_t)k + dir * off;
+		/* an offset past the batch is out of range (k + off could overflow) */
+		int64_t at = off > (int64_t)n ? -1 : (int64_t)k + dir * off;
 		if (at >= 0 && at < (int64_t)n)
 			copy_cell(out, i, &args[0], sel ? sel[at] : (uint32_t)at);
 		else
@@ -95,7 +96,8 @@ static bool fn_row_number(xctx *cx, const xcall *call, const vec *args, uint32_t
 			start = 1;
 		if (i_k == 0 || (nargs > 1 && !v_null(&args[1], i) && v_bool(&args[1], i)))
 			next = start;
-		out->d.i[i] = next++;
+		out->d.i[i] = next;
+		next = (int64_t)((uint64_t)next + 1); /* row_number(9223372036854775807) wraps, no UB */
 	}
 	return true;
 }

@@ -14,6 +14,7 @@
  *
  * pivot: see below. */
 #include <string.h>
+#include <xxhash.h>
 
 #include "dyn.h"
 #include "engine.h"
@@ -24,12 +25,34 @@ typedef struct key {
 	long col;         /* its output column */
 } key;
 
-static long key_find(const key *keys, size_t n, const char *s, size_t len)
+/* bag_unpack's keys are found through slot[KEY_SLOTS] (key index + 1, 0:
+ * empty; open addressing by hash): every key of every row is looked up. */
+#define MAX_KEYS 10000
+#define KEY_SLOTS 32768 /* a power of 2, over 2 * MAX_KEYS */
+
+/* The key's index, or -1 with *at the empty slot it would go in. */
+static long key_find(const key *keys, const uint32_t *slot, const char *s, size_t len, size_t *at)
 {
-	for (size_t i = 0; i < n; i++)
-		if (keys[i].len == len && !memcmp(keys[i].name, s, len))
-			return (long)i;
+	size_t i = (size_t)XXH3_64bits(s, len) & (KEY_SLOTS - 1);
+	for (; slot[i]; i = (i + 1) & (KEY_SLOTS - 1)) {
+		const key *k = &keys[slot[i] - 1];
+		if (k->len == len && !memcmp(k->name, s, len))
+			return (long)slot[i] - 1;
+	}
+	*at = i;
 	return -1;
+}
+
+/* Whether the table a plugin builds passed --max-memory (the error is then
+ * set): checked row by row, as keys or pivot values times rows can be far
+ * more than the input. */
+static bool over_memory(planner *p, const table *out)
+{
+	if (!p->q->max_memory || table_memory(out) <= p->q->max_memory)
+		return false;
+	diag_set_nospan(p->q->d, KQLITE_LIMIT, "evaluate: the result needs more than --max-memory (%zu bytes)",
+	                p->q->max_memory);
+	return true;
 }
 
 static bool str_arg(planner *p, const ast *a, const char **s, size_t *len)
@@ -117,7 +140,10 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 		if ((long)j != bag && table_add_column(out, in->cols[j].name, strlen(in->cols[j].name), in->cols[j].type) < 0)
 			return x_nomem(p->q), NULL;
 	key *keys = NULL;
-	size_t nkeys = 0, cap = 0;
+	size_t nkeys = 0, cap = 0, at = 0;
+	uint32_t *slot = arena_zalloc(p->q->qa, KEY_SLOTS * sizeof(uint32_t));
+	if (!slot)
+		return x_nomem(p->q), NULL;
 	strbuf nb;
 	sb_init(&nb);
 	for (size_t r = 0; r < in->nrows; r++) {
@@ -135,12 +161,18 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 			sb_add(&nb, k, kn);
 			if (nb.oom)
 				return sb_free(&nb), x_nomem(p->q), NULL;
-			if (ignored(ign, k, kn) || key_find(keys, nkeys, nb.s, nb.len) >= 0)
+			if (key_find(keys, slot, nb.s, nb.len, &at) >= 0 || ignored(ign, k, kn))
 				continue;
 			long existing = table_find_column(out, nb.s, nb.len);
 			if (existing >= 0 && !keep && !replace) {
 				plan_error(p, call, "bag_unpack: the key '%.*s' is a column already (give a prefix, or "
 				                    "columnsConflict='replace_source' or 'keep_source')", (int)nb.len, nb.s);
+				sb_free(&nb);
+				return NULL;
+			}
+			if (nkeys == MAX_KEYS) {
+				plan_error(p, call, "bag_unpack: more than %d distinct keys; at most %d columns", MAX_KEYS,
+				           MAX_KEYS);
 				sb_free(&nb);
 				return NULL;
 			}
@@ -160,6 +192,7 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 			if (!name || (existing < 0 && col < 0))
 				return sb_free(&nb), x_nomem(p->q), NULL;
 			keys[nkeys++] = (key){name, nb.len, col};
+			slot[at] = (uint32_t)nkeys;
 			/* a replaced column becomes dynamic */
 			if (existing >= 0 && replace && out->cols[existing].type != KQLITE_TYPE_DYNAMIC) {
 				column fresh;
@@ -202,6 +235,8 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 				return x_nomem(p->q), NULL;
 		}
 		out->nrows++;
+		if (over_memory(p, out))
+			return NULL;
 	}
 	return plan_table_source(p, out);
 }
@@ -323,14 +358,23 @@ static xtab *pivot(planner *p, xtab *t, const ast *call)
 	bool zero = agg->kind == A_CALL && (ast_text_is(agg, "count") || ast_text_is(agg, "dcount") ||
 	                                    ast_text_is(agg, "sum") || ast_text_is(agg, "countif"));
 	long *cell = arena_alloc(p->q->qa, (size_t)(nvals + 1) * sizeof(long));
-	if (!cell)
+	/* link[r]: the next row of r's group (UINT32_MAX: none), so that each
+	 * group's rows are found without scanning the rest of s */
+	uint32_t *link = arena_alloc(p->q->qa, (s->nrows + 1) * sizeof(uint32_t));
+	uint32_t *head = arena_alloc(p->q->qa, ((size_t)ngroups + 1) * sizeof(uint32_t));
+	if (!cell || !link || !head)
 		return x_nomem(p->q), NULL;
+	for (long g = 0; g < ngroups; g++)
+		head[g] = UINT32_MAX;
+	for (size_t r = s->nrows; r-- > 0;) {
+		link[r] = head[group[r]];
+		head[group[r]] = (uint32_t)r;
+	}
 	for (long g = 0; g < ngroups; g++) {
 		for (long k = 0; k < nvals; k++)
 			cell[k] = -1;
-		for (size_t r = gfirst[g]; r < s->nrows; r++)
-			if (group[r] == (uint32_t)g)
-				cell[col_of[r]] = (long)r;
+		for (uint32_t r = head[g]; r != UINT32_MAX; r = link[r])
+			cell[col_of[r]] = (long)r;
 		int rc = 0;
 		for (uint32_t i = 0; i < nby && !rc; i++)
 			rc = col_is_null(&s->cols[i], gfirst[g]) ? col_push_null(&out->cols[i])
@@ -351,6 +395,8 @@ static xtab *pivot(planner *p, xtab *t, const ast *call)
 		if (rc)
 			return x_nomem(p->q), NULL;
 		out->nrows++;
+		if (over_memory(p, out))
+			return NULL;
 	}
 	return plan_table_source(p, out);
 }

@@ -242,10 +242,14 @@ static bool pairs_by_left(pairs *p, size_t nleft)
 }
 
 /* The matching pairs of left rows lrows (all, or the unique ones) and every
- * right row, in left order; lhit/rhit mark rows that matched. */
+ * right row, in left order; lhit/rhit mark rows that matched. Semi and
+ * anti joins need only the marks: no pairs then. Pairs past max_memory
+ * (0: no limit) stop the match with *limit set: a join of two big sides
+ * on a common key has rows*rows of them. */
 static bool match(const join_op *j, const table *lt, const uint8_t *lskip, const table *rt, pairs *out,
-                  uint8_t *lhit, uint8_t *rhit)
+                  uint8_t *lhit, uint8_t *rhit, size_t max_memory, bool *limit)
 {
+	bool keep = j->kind != J_LEFTSEMI && j->kind != J_LEFTANTI && j->kind != J_RIGHTSEMI && j->kind != J_RIGHTANTI;
 	bool build_left = lt->nrows < rt->nrows;
 	const table *bt = build_left ? lt : rt, *pt = build_left ? rt : lt;
 	jhash h = {0};
@@ -264,7 +268,11 @@ static bool match(const join_op *j, const table *lt, const uint8_t *lskip, const
 				continue;
 			uint32_t l = build_left ? b : (uint32_t)i, r = build_left ? (uint32_t)i : b;
 			lhit[l] = rhit[r] = 1;
-			if (!(ok = pair_add(out, l, r)))
+			if (keep && max_memory && (out->n + 1) * 2 * sizeof(uint32_t) > max_memory) {
+				*limit = true;
+				ok = false;
+			}
+			if (!ok || (keep && !(ok = pair_add(out, l, r))))
 				break;
 		}
 	}
@@ -303,6 +311,12 @@ static int push_cell(column *dst, const column *src, uint32_t row)
 	return col_push_from(dst, src, row);
 }
 
+static bool too_big(xctx *cx)
+{
+	diag_set_nospan(cx->q->d, KQLITE_LIMIT, "the join needs more than --max-memory (%zu bytes)", cx->q->max_memory);
+	return false;
+}
+
 static bool emit(join_op *j, xctx *cx, const table *lt, const table *rt, const pairs *pr, xop *next)
 {
 	table *out = table_shaped(j->nout, j->names, j->types);
@@ -318,14 +332,13 @@ static bool emit(join_op *j, xctx *cx, const table *lt, const table *rt, const p
 				table_free(out);
 				return x_nomem(cx->q);
 			}
+		/* checked column by column: the whole output may be far bigger */
+		if (cx->q->max_memory && table_memory(out) > cx->q->max_memory) {
+			table_free(out);
+			return too_big(cx);
+		}
 	}
 	out->nrows = pr->n;
-	if (cx->q->max_memory && table_memory(out) > cx->q->max_memory) {
-		table_free(out);
-		diag_set_nospan(cx->q->d, KQLITE_LIMIT, "the join needs more than --max-memory (%zu bytes)",
-		                cx->q->max_memory);
-		return false;
-	}
 	bool ok = run_table(cx, out, next);
 	table_free(out);
 	return ok;
@@ -392,11 +405,12 @@ static bool join_done(void *state, xctx *cx, table *lt, xop *next)
 	bool ok = lhit && rhit && (j->kind != J_INNERUNIQUE || lskip);
 	if (ok && lskip)
 		ok = first_of_keys(j, lt, lskip);
+	bool limit = false;
 	if (ok)
-		ok = match(j, lt, lskip, rt, &m, lhit, rhit);
+		ok = match(j, lt, lskip, rt, &m, lhit, rhit, cx->q->max_memory, &limit);
 	if (ok)
 		ok = select_rows(j, lt, rt, &m, lhit, rhit, &sel);
-	bool result = ok ? emit(j, cx, lt, rt, &sel, next) : x_nomem(cx->q);
+	bool result = ok ? emit(j, cx, lt, rt, &sel, next) : limit ? too_big(cx) : x_nomem(cx->q);
 	free(lhit), free(rhit), free(lskip);
 	free(m.l), free(m.r), free(sel.l), free(sel.r);
 	table_free(rt);

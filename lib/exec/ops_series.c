@@ -127,6 +127,17 @@ static bool push_array(series_op *s, column *dst, const column *src, const vec *
 	return !val->oom && col_push_bytes(dst, val->s, val->len) == 0;
 }
 
+/* Whether out and one more row of at least row_min bytes would pass
+ * --max-memory (the error is then set). */
+static bool over_memory(xctx *cx, const table *out, size_t row_min)
+{
+	if (!cx->q->max_memory || table_memory(out) + row_min <= cx->q->max_memory)
+		return false;
+	diag_set_nospan(cx->q->d, KQLITE_LIMIT, "make-series: the result needs more than --max-memory (%zu bytes)",
+	                cx->q->max_memory);
+	return true;
+}
+
 static bool pivot(void *state, xctx *cx, table *in, xop *next)
 {
 	series_op *s = state;
@@ -158,8 +169,23 @@ static bool pivot(void *state, xctx *cx, table *in, xop *next)
 	strbuf val;
 	sb_init(&val);
 	long ngroups = group && first && at && out ? group_rows(in, NULL, s->nkeys, group, first) : -1;
-	bool ok = ngroups >= 0;
-	if (ok && ngroups == 0 && s->nonempty && s->nkeys == 0) {
+	/* link[r]: the next row of r's group (UINT32_MAX: none), so that each
+	 * group's rows are found without scanning the rest of the input */
+	uint32_t *link = ngroups >= 0 ? malloc((in->nrows + 1) * sizeof(uint32_t)) : NULL;
+	uint32_t *head = ngroups >= 0 ? malloc(((size_t)ngroups + 1) * sizeof(uint32_t)) : NULL;
+	bool ok = link && head;
+	for (long g = 0; ok && g < ngroups; g++)
+		head[g] = UINT32_MAX;
+	for (size_t r = in->nrows; ok && r-- > 0;) {
+		link[r] = head[group[r]];
+		head[group[r]] = (uint32_t)r;
+	}
+	/* every array element takes two bytes at least ("0,"): stop before a
+	 * row that cannot fit in --max-memory rather than build it first (10M
+	 * bins times groups and aggregates is gigabytes) */
+	size_t row_min = 2 * nbins * (s->naggs + 1);
+	bool limit = false;
+	if (ok && ngroups == 0 && s->nonempty && s->nkeys == 0 && !(limit = over_memory(cx, out, row_min))) {
 		for (size_t b = 0; b < nbins; b++)
 			at[b] = -1;
 		for (uint32_t a = 0; ok && a < s->naggs; a++)
@@ -168,14 +194,16 @@ static bool pivot(void *state, xctx *cx, table *in, xop *next)
 		out->nrows++;
 	}
 	for (long g = 0; ok && g < ngroups; g++) {
+		if ((limit = over_memory(cx, out, row_min)))
+			break;
 		uint32_t c = 0;
 		for (uint32_t k = 0; ok && k < s->nkeys; k++, c++)
 			ok = (col_is_null(&in->cols[k], first[g]) ? col_push_null(&out->cols[c])
 			                                          : col_push_from(&out->cols[c], &in->cols[k], first[g])) == 0;
 		for (size_t b = 0; b < nbins; b++)
 			at[b] = -1;
-		for (size_t r = first[g]; r < in->nrows; r++) {
-			if (group[r] != (uint32_t)g || col_is_null(bin, r))
+		for (uint32_t r = head[g]; r != UINT32_MAX; r = link[r]) {
+			if (col_is_null(bin, r))
 				continue;
 			double k = floor((axis_value(s, bin, r) - from) / step + 1e-9);
 			if (k >= 0 && k < (double)nbins)
@@ -188,10 +216,10 @@ static bool pivot(void *state, xctx *cx, table *in, xop *next)
 		out->nrows++;
 	}
 	sb_free(&val);
-	free(group), free(first), free(at);
-	if (!ok) {
+	free(group), free(first), free(at), free(link), free(head);
+	if (!ok || limit) {
 		table_free(out);
-		return x_nomem(cx->q);
+		return limit ? false : x_nomem(cx->q);
 	}
 	ok = run_table(cx, out, next);
 	table_free(out);

@@ -32,6 +32,35 @@ typedef struct mvapply {
 	uint8_t *types;
 } mvapply;
 
+/* What one compilation of the subquery made, to undo once it has run. */
+typedef struct compile_mark {
+	arena_mark_t mark;
+	size_t nops, ncalls;
+	size_t ntables;
+	pval *scope;
+	sym *bscope;
+} compile_mark;
+
+static compile_mark compile_begin(planner *p)
+{
+	return (compile_mark){arena_mark(p->q->qa), p->nops, p->ncalls, p->ntables, p->scope, p->b.scope};
+}
+
+/* Destroys the compilation's operators, calls and tables and frees its
+ * arena memory. The let scopes (planner's and binder's) must survive it:
+ * `as X` in the subquery pushes X, allocated in the released arena; left in
+ * place, the next compilation reads freed memory, or links its X to the
+ * stale one at the same address, a cycle name lookups never leave. (A
+ * let's materialize() first read inside the subquery keeps its rows in a
+ * table plan_release does not free.) */
+static void compile_end(planner *p, const compile_mark *cm)
+{
+	plan_release(p, cm->nops, cm->ncalls, cm->ntables);
+	arena_release(p->q->qa, cm->mark);
+	p->scope = cm->scope;
+	p->b.scope = cm->bscope;
+}
+
 static long find(const table *t, const char *name)
 {
 	return table_find_column(t, name, strlen(name));
@@ -81,8 +110,7 @@ static bool apply_done(void *state, xctx *cx, table *in, xop *next)
 				ok = x_nomem(cx->q);
 		}
 		row->nrows = 1;
-		arena_mark_t mark = arena_mark(p->q->qa);
-		size_t nops = p->nops, ncalls = p->ncalls, ntables = p->ntables;
+		compile_mark cm = compile_begin(p);
 		xtab *src = ok ? plan_rows_source(p, row) : NULL;
 		xtab *sub = src ? plan_pipe(p, src, m->ops, m->nops) : NULL;
 		table *res = sub ? xtab_collect(cx, sub) : NULL;
@@ -90,8 +118,7 @@ static bool apply_done(void *state, xctx *cx, table *in, xop *next)
 		if (ok && !append(m, out, in, r, res))
 			ok = x_nomem(cx->q);
 		table_free(res);
-		plan_release(p, nops, ncalls, ntables);
-		arena_release(p->q->qa, mark);
+		compile_end(p, &cm);
 		if (ok && cx->q->interrupt && *cx->q->interrupt)
 		{
 			diag_set_nospan(cx->q->d, KQLITE_INTERRUPT, "interrupted");
@@ -190,8 +217,7 @@ static bool part_done(void *state, xctx *cx, table *in, xop *next)
 			x_nomem(cx->q);
 			break;
 		}
-		arena_mark_t mark = arena_mark(p->q->qa);
-		size_t nops = p->nops, ncalls = p->ncalls, ntables = p->ntables;
+		compile_mark cm = compile_begin(p);
 		xtab *src = plan_rows_source(p, rows);
 		xtab *sub = src ? plan_pipe(p, src, m->ops, m->nops) : NULL;
 		table *res = sub ? xtab_collect(cx, sub) : NULL;
@@ -207,8 +233,7 @@ static bool part_done(void *state, xctx *cx, table *in, xop *next)
 		if (ok)
 			out->nrows += res->nrows;
 		table_free(res);
-		plan_release(p, nops, ncalls, ntables);
-		arena_release(p->q->qa, mark);
+		compile_end(p, &cm);
 		table_free(rows);
 	}
 	free(group);

@@ -70,16 +70,20 @@ typedef struct path {
 	int32_t parent;   /* index in the level above, -1 at the top */
 } path;
 
-static const table *sort_table;
-static uint32_t sort_col;
-static bool sort_asc;
+/* What by_agg sorts by (passed to qsort_r: queries run in several threads
+ * at once, so no static state). */
+typedef struct agg_order {
+	const column *c;
+	bool asc;
+} agg_order;
 
-static int by_agg(const void *a, const void *b)
+static int by_agg(const void *a, const void *b, void *arg)
 {
 	uint32_t ra = *(const uint32_t *)a, rb = *(const uint32_t *)b;
-	const column *c = &sort_table->cols[sort_col];
+	const agg_order *o = arg;
+	const column *c = o->c;
 	bool na = col_is_null(c, ra), nb = col_is_null(c, rb);
-	int r = na || nb ? (na == nb ? 0 : na ? 1 : -1) : cmp_cells(c, ra, rb) * (sort_asc ? 1 : -1);
+	int r = na || nb ? (na == nb ? 0 : na ? 1 : -1) : cmp_cells(c, ra, rb) * (o->asc ? 1 : -1);
 	return r ? r : (ra > rb) - (ra < rb);
 }
 
@@ -140,9 +144,7 @@ static bool select_level(const tn_op *t, uint32_t k, const table *s, const table
 	for (size_t r = 0; r < n; r++)
 		if (parent[r] >= 0)
 			order[m++] = (uint32_t)r;
-	sort_table = s;
-	sort_col = k + 1;
-	sort_asc = t->asc[k];
+	agg_order by = {&s->cols[k + 1], t->asc[k]};
 	/* stable by parent: sort each parent's rows */
 	size_t nk = 0;
 	size_t groups = k == 0 ? 1 : nup;
@@ -163,7 +165,7 @@ static bool select_level(const tn_op *t, uint32_t k, const table *s, const table
 		free(fill);
 		for (size_t g = 0; ok && g < groups; g++) {
 			size_t cnt = start[g + 1] - start[g];
-			qsort(bucket + start[g], cnt, sizeof(uint32_t), by_agg);
+			qsort_r(bucket + start[g], cnt, sizeof(uint32_t), by_agg, &by);
 			size_t keep = t->limit[k] < 0 || (size_t)t->limit[k] > cnt ? cnt : (size_t)t->limit[k];
 			for (size_t i = 0; i < keep; i++)
 				(*out)[nk++] = (path){bucket[start[g] + i], k == 0 ? -1 : (int32_t)g};

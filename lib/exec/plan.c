@@ -87,9 +87,12 @@ void planner_free(planner *p)
 			p->calls[i]->cleanup(p->calls[i]->state);
 	for (size_t i = 0; i < p->ntables; i++)
 		table_free(p->tables[i]);
+	for (size_t i = 0; i < p->nkept; i++)
+		table_free(p->kept[i]);
 	free(p->ops);
 	free(p->calls);
 	free(p->tables);
+	free(p->kept);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -106,6 +109,25 @@ static bool own_table(planner *p, table *t)
 		p->captables = nc;
 	}
 	p->tables[p->ntables++] = t;
+	return true;
+}
+
+/* A table that lives as long as the query, even when what compiled it is
+ * released (a let's materialize() first read inside mv-apply's subquery,
+ * which is compiled and released again for every row). */
+static bool keep_table(planner *p, table *t)
+{
+	if (p->nkept == p->capkept) {
+		size_t nc = p->capkept ? p->capkept * 2 : 4;
+		table **g = realloc(p->kept, nc * sizeof(*g));
+		if (!g) {
+			table_free(t);
+			return x_nomem(p->q);
+		}
+		p->kept = g;
+		p->capkept = nc;
+	}
+	p->kept[p->nkept++] = t;
 	return true;
 }
 
@@ -1216,7 +1238,7 @@ static xtab *materialized(planner *p, pval *v)
 		if (!compile_in_env(p, v, v->expr->kids[0], &t) || !t)
 			return NULL;
 		table *data = plan_collect(p, t);
-		if (!data || !own_table(p, data))
+		if (!data || !keep_table(p, data))
 			return NULL;
 		v->data = data;
 	}
