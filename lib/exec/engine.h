@@ -203,6 +203,12 @@ long eval_filter(xctx *cx, xnode *x, xbatch *b, const uint32_t *sel, uint32_t n,
 
 /* The value of an operator's parameter (kind=..., hint.x=...), or NULL. */
 const ast *plan_param(const ast *params, const char *name);
+/* A syntax node the planner makes (operators that run as others: make-series
+ * as a summarize, search as a union...), spanning `at` for errors. */
+ast *plan_ast(planner *p, const ast *at, int kind, const char *text, uint32_t nkids);
+/* The column names (NUL-terminated) and types of a bound schema (TYPE_ANY
+ * is dynamic), in the query arena. */
+bool plan_shape(planner *p, const bschema *bs, const char ***names, uint8_t **types);
 /* Runs t now, while planning (as, materialize, evaluate), into a new table
  * (the caller owns it); empty for a dry plan. NULL with the error set. */
 table *plan_collect(planner *p, xtab *t);

@@ -216,8 +216,7 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 				replaced = keys[k].col == (long)(c - 1);
 			if (replaced)
 				continue; /* filled below */
-			int rc = col_is_null(&in->cols[j], r) ? col_push_null(dst) : col_push_from(dst, &in->cols[j], r);
-			if (rc)
+			if (col_push_from(dst, &in->cols[j], r))
 				return x_nomem(p->q), NULL;
 		}
 		for (size_t k = 0; k < nkeys; k++) {
@@ -243,23 +242,6 @@ static xtab *bag_unpack(planner *p, xtab *t, const ast *call)
 
 /* ---- pivot ---------------------------------------------------------------------- */
 
-static ast *mk(planner *p, const ast *at, int kind, const char *text, uint32_t nkids)
-{
-	ast *n = arena_zalloc(p->q->qa, sizeof(ast));
-	ast **kids = arena_zalloc(p->q->qa, (nkids ? nkids : 1) * sizeof(ast *));
-	if (!n || !kids)
-		return x_nomem(p->q), NULL;
-	n->kind = (uint8_t)kind;
-	n->off = at->off;
-	n->len = at->len;
-	n->text = text;
-	n->tlen = text ? (uint32_t)strlen(text) : 0;
-	n->kids = kids;
-	n->nkids = n->cap = nkids;
-	n->depth = at->depth + 3;
-	return n;
-}
-
 static bool mentions(const ast *e, const char *name)
 {
 	if (e->kind == A_NAME && e->tlen == strlen(name) && !memcmp(e->text, name, e->tlen))
@@ -280,7 +262,7 @@ static xtab *pivot(planner *p, xtab *t, const ast *call)
 	const ast *pc = call->nkids ? call->kids[0] : NULL;
 	if (!pc || pc->kind != A_NAME)
 		return plan_error(p, call, "pivot takes a column to rotate"), NULL;
-	ast *agg = call->nkids > 1 ? call->kids[1] : mk(p, call, A_CALL, "count", 0);
+	ast *agg = call->nkids > 1 ? call->kids[1] : plan_ast(p, call, A_CALL, "count", 0);
 	if (!agg)
 		return NULL;
 	/* the kept columns: given, or all but the pivot and aggregated ones */
@@ -296,14 +278,14 @@ static xtab *pivot(planner *p, xtab *t, const ast *call)
 			if ((strlen(t->names[i]) == pc->tlen && !memcmp(t->names[i], pc->text, pc->tlen)) ||
 			    mentions(agg, t->names[i]))
 				continue;
-			if (!(by[nby++] = mk(p, call, A_NAME, t->names[i], 0)))
+			if (!(by[nby++] = plan_ast(p, call, A_NAME, t->names[i], 0)))
 				return NULL;
 		}
 	}
-	ast *sum = mk(p, call, A_SUMMARIZE, NULL, 3), *params = mk(p, call, A_LIST, NULL, 0);
-	ast *aggs = mk(p, call, A_LIST, NULL, 1), *blist = mk(p, call, A_LIST, NULL, nby + 1);
-	ast *v = mk(p, agg, A_ASSIGN, "__v", 1), *pv = mk(p, pc, A_ASSIGN, "__p", 1);
-	ast *ts = mk(p, pc, A_CALL, "tostring", 1);
+	ast *sum = plan_ast(p, call, A_SUMMARIZE, NULL, 3), *params = plan_ast(p, call, A_LIST, NULL, 0);
+	ast *aggs = plan_ast(p, call, A_LIST, NULL, 1), *blist = plan_ast(p, call, A_LIST, NULL, nby + 1);
+	ast *v = plan_ast(p, agg, A_ASSIGN, "__v", 1), *pv = plan_ast(p, pc, A_ASSIGN, "__p", 1);
+	ast *ts = plan_ast(p, pc, A_CALL, "tostring", 1);
 	if (!sum || !params || !aggs || !blist || !v || !pv || !ts)
 		return NULL;
 	v->kids[0] = agg;
@@ -377,8 +359,7 @@ static xtab *pivot(planner *p, xtab *t, const ast *call)
 			cell[col_of[r]] = (long)r;
 		int rc = 0;
 		for (uint32_t i = 0; i < nby && !rc; i++)
-			rc = col_is_null(&s->cols[i], gfirst[g]) ? col_push_null(&out->cols[i])
-			                                         : col_push_from(&out->cols[i], &s->cols[i], gfirst[g]);
+			rc = col_push_from(&out->cols[i], &s->cols[i], gfirst[g]);
 		for (long k = 0; k < nvals && !rc; k++) {
 			column *dst = &out->cols[nby + k];
 			if (cell[k] >= 0 && !col_is_null(vcol, (size_t)cell[k]))

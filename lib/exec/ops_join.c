@@ -527,38 +527,26 @@ bool plan_join(planner *p, xtab *t, const ast *op)
 	j->nout = out->n;
 	j->side = arena_zalloc(p->q->qa, out->n + 1);
 	j->src = arena_zalloc(p->q->qa, (out->n + 1) * sizeof(uint32_t));
-	j->names = arena_alloc(p->q->qa, (out->n + 1) * sizeof(char *));
-	j->types = arena_alloc(p->q->qa, out->n + 1);
-	if (!j->side || !j->src || !j->names || !j->types)
+	if (!j->side || !j->src)
 		return x_nomem(p->q);
+	if (!plan_shape(p, out, &j->names, &j->types))
+		return false;
 	bool right_only = j->kind == J_RIGHTSEMI || j->kind == J_RIGHTANTI;
 	bool left_only = j->kind == J_LEFTSEMI || j->kind == J_LEFTANTI;
 	uint32_t c = 0;
-	if (!right_only)
-		for (uint32_t i = 0; i < t->ncols && c < out->n; i++, c++)
-			j->side[c] = 0, j->src[c] = i, j->types[c] = t->types[i];
-	if (!left_only)
-		for (uint32_t i = 0; i < j->right->ncols && c < out->n; i++) {
-			if (j->lookup && is_key_col(j, i))
+	for (int side = right_only; side <= !left_only; side++) {
+		const xtab *from = side ? j->right : t;
+		for (uint32_t i = 0; i < from->ncols; i++) {
+			if (side && j->lookup && is_key_col(j, i))
 				continue;
-			j->side[c] = 1, j->src[c] = i, j->types[c] = j->right->types[i];
-			c++;
+			/* the binder's type (dynamic when it could not tell) must be the data's */
+			if (c >= out->n || j->types[c] != from->types[i])
+				return plan_error(p, op, "internal error: the join's columns do not match its schema");
+			j->side[c] = (uint8_t)side, j->src[c++] = i;
 		}
+	}
 	if (c != out->n)
 		return plan_error(p, op, "internal error: the join's columns do not match its schema");
-	for (uint32_t i = 0; i < out->n; i++) {
-		char *name = arena_alloc(p->q->qa, out->cols[i].len + 1);
-		if (!name)
-			return x_nomem(p->q);
-		memcpy(name, out->cols[i].name, out->cols[i].len);
-		name[out->cols[i].len] = 0;
-		j->names[i] = name;
-		/* the binder's type (dynamic when it could not tell) decides */
-		uint8_t bt = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
-		if (bt != j->types[i])
-			return plan_error(p, op, "internal error: join column '%s' is %s, bound as %s", name,
-			                  kqlite_type_name((kqlite_type)j->types[i]), kqlite_type_name((kqlite_type)bt));
-	}
 	xop *o = op_collect(p->q, t->ncols, t->names, t->types, join_done, j);
 	if (!o)
 		return false;

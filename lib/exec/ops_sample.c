@@ -32,23 +32,16 @@ static bool sample_done(void *state, xctx *cx, table *in, xop *next)
 	if (k >= n)
 		return run_table(cx, in, next);
 	uint8_t *pick = calloc(n, 1);
-	table *out = table_new("", 0);
+	table *out = table_like(in);
 	bool ok = pick && out;
-	for (size_t j = 0; ok && j < in->ncols; j++)
-		ok = table_add_column(out, in->cols[j].name, strlen(in->cols[j].name), in->cols[j].type) >= 0;
 	/* Floyd: k distinct numbers of 0..n-1 */
 	for (size_t j = n - k; ok && j < n; j++) {
 		size_t t = (size_t)(next_rand(&s->rng) % (j + 1));
 		pick[pick[t] ? j : t] = 1;
 	}
-	for (size_t r = 0; ok && r < n; r++) {
-		if (!pick[r])
-			continue;
-		for (size_t j = 0; ok && j < in->ncols; j++)
-			ok = (col_is_null(&in->cols[j], r) ? col_push_null(&out->cols[j])
-			                                   : col_push_from(&out->cols[j], &in->cols[j], r)) == 0;
-		out->nrows++;
-	}
+	for (size_t r = 0; ok && r < n; r++)
+		if (pick[r])
+			ok = table_push_row(out, in, r) == 0;
 	free(pick);
 	if (!ok) {
 		table_free(out);

@@ -18,23 +18,6 @@
 #include "engine.h"
 #include "lex.h"
 
-static ast *mk(planner *p, const ast *at, int kind, const char *text, uint32_t nkids)
-{
-	ast *n = arena_zalloc(p->q->qa, sizeof(ast));
-	ast **kids = arena_zalloc(p->q->qa, (nkids ? nkids : 1) * sizeof(ast *));
-	if (!n || !kids)
-		return x_nomem(p->q), NULL;
-	n->kind = (uint8_t)kind;
-	n->off = at->off;
-	n->len = at->len;
-	n->text = text;
-	n->tlen = text ? (uint32_t)strlen(text) : 0;
-	n->kids = kids;
-	n->nkids = n->cap = nkids;
-	n->depth = at->depth + 8;
-	return n;
-}
-
 static bool is_term(const ast *n)
 {
 	return n->kind == A_LITERAL && n->op == KQLITE_TYPE_STRING;
@@ -48,7 +31,7 @@ static ast *terms(planner *p, const ast *n, const xtab *t)
 		for (uint32_t i = 0; i < t->ncols; i++) {
 			if (t->types[i] != KQLITE_TYPE_STRING)
 				continue;
-			ast *col = mk(p, n, A_NAME, t->names[i], 0), *has = mk(p, n, A_BINARY, NULL, 2);
+			ast *col = plan_ast(p, n, A_NAME, t->names[i], 0), *has = plan_ast(p, n, A_BINARY, NULL, 2);
 			if (!col || !has)
 				return NULL;
 			has->op = OP_HAS;
@@ -58,7 +41,7 @@ static ast *terms(planner *p, const ast *n, const xtab *t)
 				any = has;
 				continue;
 			}
-			ast *or = mk(p, n, A_BINARY, NULL, 2);
+			ast *or = plan_ast(p, n, A_BINARY, NULL, 2);
 			if (!or)
 				return NULL;
 			or->op = OP_OR;
@@ -67,12 +50,12 @@ static ast *terms(planner *p, const ast *n, const xtab *t)
 			any = or;
 		}
 		if (!any) { /* no string column: nothing matches */
-			ast *f = mk(p, n, A_LITERAL, "false", 0);
+			ast *f = plan_ast(p, n, A_LITERAL, "false", 0);
 			if (f)
 				f->op = KQLITE_TYPE_BOOL;
 			return f;
 		}
-		ast *paren = mk(p, n, A_PAREN, NULL, 1);
+		ast *paren = plan_ast(p, n, A_PAREN, NULL, 1);
 		if (paren)
 			paren->kids[0] = any;
 		return paren;
@@ -81,7 +64,7 @@ static ast *terms(planner *p, const ast *n, const xtab *t)
 	             (n->kind == A_CALL && ast_text_is(n, "not"));
 	if (!logic)
 		return (ast *)n;
-	ast *copy = mk(p, n, n->kind, NULL, n->nkids);
+	ast *copy = plan_ast(p, n, n->kind, NULL, n->nkids);
 	if (!copy)
 		return NULL;
 	copy->op = n->op;
@@ -99,10 +82,10 @@ xtab *plan_search(planner *p, const ast *n)
 	bool find = n->kind == A_FIND;
 	const ast *tables = n->kids[1];
 	uint32_t nlegs = tables && tables->nkids ? tables->nkids : 1;
-	ast *u = mk(p, n, A_UNION, NULL, nlegs + 1), *params = mk(p, n, A_LIST, NULL, 1);
-	ast *ws = mk(p, n, A_NAMEDARG, "withsource", 1);
+	ast *u = plan_ast(p, n, A_UNION, NULL, nlegs + 1), *params = plan_ast(p, n, A_LIST, NULL, 1);
+	ast *ws = plan_ast(p, n, A_NAMEDARG, "withsource", 1);
 	const char *source = find ? "source_" : "$table";
-	ast *wsname = mk(p, n, A_NAME, source, 0);
+	ast *wsname = plan_ast(p, n, A_NAME, source, 0);
 	if (!u || !params || !ws || !wsname)
 		return NULL;
 	ws->kids[0] = wsname;
@@ -112,7 +95,7 @@ xtab *plan_search(planner *p, const ast *n)
 		for (uint32_t i = 0; i < tables->nkids; i++)
 			u->kids[i + 1] = tables->kids[i];
 	} else {
-		ast *all = mk(p, n, A_NAMEPAT, "", 0);
+		ast *all = plan_ast(p, n, A_NAMEPAT, "", 0);
 		if (!all)
 			return NULL;
 		all->op = 3; /* '*' */
@@ -123,7 +106,7 @@ xtab *plan_search(planner *p, const ast *n)
 		return NULL;
 	const ast *ops[2];
 	uint32_t nops = 0;
-	ast *where = mk(p, n->kids[2], A_WHERE, NULL, 1);
+	ast *where = plan_ast(p, n->kids[2], A_WHERE, NULL, 1);
 	if (!where || !(where->kids[0] = find ? (ast *)n->kids[2] : terms(p, n->kids[2], t)))
 		return NULL;
 	ops[nops++] = where;
@@ -131,7 +114,7 @@ xtab *plan_search(planner *p, const ast *n)
 		/* project source_, the listed columns (or pack_ = pack_all()) */
 		const ast *cols = n->nkids > 3 && n->op != 1 ? n->kids[3] : NULL;
 		uint32_t nc = cols ? cols->nkids : 1;
-		ast *proj = mk(p, n, A_PROJECT, NULL, nc + 1), *src = mk(p, n, A_NAME, source, 0);
+		ast *proj = plan_ast(p, n, A_PROJECT, NULL, nc + 1), *src = plan_ast(p, n, A_NAME, source, 0);
 		if (!proj || !src)
 			return NULL;
 		proj->kids[0] = src;
@@ -157,12 +140,12 @@ xtab *plan_search(planner *p, const ast *n)
 				common[i] = all;
 				ncommon += all;
 			}
-			ast *wider = mk(p, n, A_PROJECT, NULL, ncommon + 2);
+			ast *wider = plan_ast(p, n, A_PROJECT, NULL, ncommon + 2);
 			if (!wider)
 				return NULL;
 			wider->kids[0] = src;
 			for (uint32_t i = 1, k = 1; i < t->ncols; i++)
-				if (common[i] && !(wider->kids[k++] = mk(p, n, A_NAME, t->names[i], 0)))
+				if (common[i] && !(wider->kids[k++] = plan_ast(p, n, A_NAME, t->names[i], 0)))
 					return NULL;
 			proj = wider;
 			enum { CHUNK = 60 };
@@ -174,14 +157,14 @@ xtab *plan_search(planner *p, const ast *n)
 				if (!common[i])
 					rest[ncol++] = i;
 			uint32_t nchunks = ncol ? (ncol + CHUNK - 1) / CHUNK : 1;
-			ast *pack = mk(p, n, A_ASSIGN, "pack_", 1);
-			ast *merge = nchunks > 1 ? mk(p, n, A_CALL, "bag_merge", nchunks) : NULL;
+			ast *pack = plan_ast(p, n, A_ASSIGN, "pack_", 1);
+			ast *merge = nchunks > 1 ? plan_ast(p, n, A_CALL, "bag_merge", nchunks) : NULL;
 			if (!pack || (nchunks > 1 && !merge))
 				return NULL;
 			for (uint32_t ch = 0; ch < nchunks; ch++) {
 				uint32_t from = ch * CHUNK, to = from + CHUNK < ncol ? from + CHUNK : ncol;
-				ast *call = to > from ? mk(p, n, A_CALL, "bag_pack", 2 * (to - from))
-				                      : mk(p, n, A_LITERAL, "dynamic({})", 0); /* no other column */
+				ast *call = to > from ? plan_ast(p, n, A_CALL, "bag_pack", 2 * (to - from))
+				                      : plan_ast(p, n, A_LITERAL, "dynamic({})", 0); /* no other column */
 				if (!call)
 					return NULL;
 				if (to == from) {
@@ -190,7 +173,7 @@ xtab *plan_search(planner *p, const ast *n)
 				}
 				for (uint32_t i = from, k = 0; i < to; i++) {
 					const char *name = t->names[rest[i]];
-					ast *key = mk(p, n, A_LITERAL, name, 0), *val = mk(p, n, A_NAME, name, 0);
+					ast *key = plan_ast(p, n, A_LITERAL, name, 0), *val = plan_ast(p, n, A_NAME, name, 0);
 					if (!key || !val)
 						return NULL;
 					key->op = KQLITE_TYPE_STRING;
@@ -217,7 +200,7 @@ xtab *plan_search_piped(planner *p, xtab *t, const ast *op)
 {
 	if (op->kids[1] && op->kids[1]->nkids)
 		return plan_error(p, op->kids[1], "search after a pipe searches its input: leave out 'in (...)'"), NULL;
-	ast *where = mk(p, op->kids[2], A_WHERE, NULL, 1);
+	ast *where = plan_ast(p, op->kids[2], A_WHERE, NULL, 1);
 	if (!where || !(where->kids[0] = terms(p, op->kids[2], t)))
 		return NULL;
 	const ast *ops[1] = {where};

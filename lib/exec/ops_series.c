@@ -198,8 +198,7 @@ static bool pivot(void *state, xctx *cx, table *in, xop *next)
 			break;
 		uint32_t c = 0;
 		for (uint32_t k = 0; ok && k < s->nkeys; k++, c++)
-			ok = (col_is_null(&in->cols[k], first[g]) ? col_push_null(&out->cols[c])
-			                                          : col_push_from(&out->cols[c], &in->cols[k], first[g])) == 0;
+			ok = col_push_from(&out->cols[c], &in->cols[k], first[g]) == 0;
 		for (size_t b = 0; b < nbins; b++)
 			at[b] = -1;
 		for (uint32_t r = head[g]; r != UINT32_MAX; r = link[r]) {
@@ -227,23 +226,6 @@ static bool pivot(void *state, xctx *cx, table *in, xop *next)
 }
 
 /* ---- planning ----------------------------------------------------------------- */
-
-static ast *mk(planner *p, const ast *at, int kind, const char *text, uint32_t nkids)
-{
-	ast *n = arena_zalloc(p->q->qa, sizeof(ast));
-	ast **kids = arena_zalloc(p->q->qa, (nkids ? nkids : 1) * sizeof(ast *));
-	if (!n || !kids)
-		return x_nomem(p->q), NULL;
-	n->kind = (uint8_t)kind;
-	n->off = at->off;
-	n->len = at->len;
-	n->text = text;
-	n->tlen = text ? (uint32_t)strlen(text) : 0;
-	n->kids = kids;
-	n->nkids = n->cap = nkids;
-	n->depth = at->depth + 3;
-	return n;
-}
 
 static bool const_arg(planner *p, const ast *n, vec *out)
 {
@@ -288,10 +270,10 @@ bool plan_make_series(planner *p, xtab *t, const ast *op)
 	}
 
 	/* summarize aggs... by keys..., __bin = bin_at(axis, step, from) */
-	ast *sum = mk(p, op, A_SUMMARIZE, NULL, 3), *params = mk(p, op, A_LIST, NULL, 0);
-	ast *alist = mk(p, aggs, A_LIST, NULL, s->naggs), *blist = mk(p, op, A_LIST, NULL, s->nkeys + 1);
-	ast *binc = mk(p, axis, A_CALL, s->has_from ? "bin_at" : "bin", s->has_from ? 3 : 2);
-	ast *bname = mk(p, axis, A_ASSIGN, "__bin", 1);
+	ast *sum = plan_ast(p, op, A_SUMMARIZE, NULL, 3), *params = plan_ast(p, op, A_LIST, NULL, 0);
+	ast *alist = plan_ast(p, aggs, A_LIST, NULL, s->naggs), *blist = plan_ast(p, op, A_LIST, NULL, s->nkeys + 1);
+	ast *binc = plan_ast(p, axis, A_CALL, s->has_from ? "bin_at" : "bin", s->has_from ? 3 : 2);
+	ast *bname = plan_ast(p, axis, A_ASSIGN, "__bin", 1);
 	if (!sum || !params || !alist || !blist || !binc || !bname)
 		return false;
 	for (uint32_t a = 0; a < s->naggs; a++)
@@ -320,19 +302,10 @@ bool plan_make_series(planner *p, xtab *t, const ast *op)
 		return plan_error(p, op->kids[5], "not supported yet: a real step over an integer axis");
 
 	s->nout = out->n;
-	s->names = arena_alloc(p->q->qa, (out->n + 1) * sizeof(char *));
-	s->types = arena_alloc(p->q->qa, out->n + 1);
-	if (!s->names || !s->types)
-		return x_nomem(p->q);
-	for (uint32_t i = 0; i < out->n; i++) {
-		char *name = arena_alloc(p->q->qa, out->cols[i].len + 1);
-		if (!name)
-			return x_nomem(p->q);
-		memcpy(name, out->cols[i].name, out->cols[i].len);
-		name[out->cols[i].len] = 0;
-		s->names[i] = name;
+	if (!plan_shape(p, out, &s->names, &s->types))
+		return false;
+	for (uint32_t i = 0; i < out->n; i++) /* the keys keep their types; the rest are arrays */
 		s->types[i] = i < s->nkeys ? t->types[i] : KQLITE_TYPE_DYNAMIC;
-	}
 	xop *o = op_collect(p->q, t->ncols, t->names, t->types, pivot, s);
 	return o && plan_chain(p, t, o, out);
 }

@@ -61,6 +61,18 @@ static void compile_end(planner *p, const compile_mark *cm)
 	p->b.scope = cm->bscope;
 }
 
+/* The subquery's result over rows (NULL with the error set), compiled
+ * afresh and released again. */
+static table *run_subquery(planner *p, xctx *cx, const table *rows, const ast *const *ops, uint32_t nops)
+{
+	compile_mark cm = compile_begin(p);
+	xtab *src = plan_rows_source(p, rows);
+	xtab *sub = src ? plan_pipe(p, src, ops, nops) : NULL;
+	table *res = sub ? xtab_collect(cx, sub) : NULL;
+	compile_end(p, &cm);
+	return res;
+}
+
 static long find(const table *t, const char *name)
 {
 	return table_find_column(t, name, strlen(name));
@@ -93,34 +105,24 @@ static bool apply_done(void *state, xctx *cx, table *in, xop *next)
 	mvapply *m = state;
 	planner *p = m->p;
 	table *out = table_shaped(m->nout, m->names, m->types);
-	table *row = table_new("", 0);
+	table *row = table_like(in);
 	bool ok = out && row;
-	for (size_t j = 0; ok && j < in->ncols; j++)
-		ok = table_add_column(row, in->cols[j].name, strlen(in->cols[j].name), in->cols[j].type) >= 0;
 	if (!ok) {
 		table_free(out);
 		table_free(row);
 		return x_nomem(cx->q);
 	}
 	for (size_t r = 0; ok && r < in->nrows; r++) {
-		for (size_t j = 0; j < in->ncols; j++) {
+		for (size_t j = 0; j < in->ncols; j++)
 			col_truncate(&row->cols[j], 0);
-			if ((col_is_null(&in->cols[j], r) ? col_push_null(&row->cols[j])
-			                                  : col_push_from(&row->cols[j], &in->cols[j], r)) != 0)
-				ok = x_nomem(cx->q);
-		}
-		row->nrows = 1;
-		compile_mark cm = compile_begin(p);
-		xtab *src = ok ? plan_rows_source(p, row) : NULL;
-		xtab *sub = src ? plan_pipe(p, src, m->ops, m->nops) : NULL;
-		table *res = sub ? xtab_collect(cx, sub) : NULL;
+		row->nrows = 0;
+		table *res = table_push_row(row, in, r) == 0 ? run_subquery(p, cx, row, m->ops, m->nops)
+		                                            : (x_nomem(cx->q), NULL);
 		ok = res != NULL;
 		if (ok && !append(m, out, in, r, res))
 			ok = x_nomem(cx->q);
 		table_free(res);
-		compile_end(p, &cm);
-		if (ok && cx->q->interrupt && *cx->q->interrupt)
-		{
+		if (ok && cx->q->interrupt && *cx->q->interrupt) {
 			diag_set_nospan(cx->q->d, KQLITE_INTERRUPT, "interrupted");
 			ok = false;
 		}
@@ -160,15 +162,8 @@ bool plan_mv_apply(planner *p, xtab *t, const ast *op)
 	m->ops = ops;
 	m->nops = sub->nkids + 1;
 	m->nout = out->n;
-	m->names = arena_alloc(p->q->qa, (out->n + 1) * sizeof(char *));
-	m->types = arena_alloc(p->q->qa, out->n + 1);
-	if (!m->names || !m->types)
-		return x_nomem(p->q);
-	for (uint32_t i = 0; i < out->n; i++) {
-		if (!(m->names[i] = arena_strndup(p->q->qa, out->cols[i].name, out->cols[i].len)))
-			return x_nomem(p->q);
-		m->types[i] = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
-	}
+	if (!plan_shape(p, out, &m->names, &m->types))
+		return false;
 	xop *o = op_collect(p->q, t->ncols, t->names, t->types, apply_done, m);
 	return o && plan_chain(p, t, o, out);
 }
@@ -200,41 +195,28 @@ static bool part_done(void *state, xctx *cx, table *in, xop *next)
 	if (ok && ngroups > 10000)
 		ok = x_error(cx->q, "partition: %ld groups; at most 10000 (Kusto's limit is 64)", ngroups);
 	for (long g = 0; ok && g < ngroups; g++) {
-		table *rows = table_new("", 0);
+		table *rows = table_like(in);
 		ok = rows != NULL;
-		for (size_t j = 0; ok && j < in->ncols; j++)
-			ok = table_add_column(rows, in->cols[j].name, strlen(in->cols[j].name), in->cols[j].type) >= 0;
-		for (size_t r = first[g]; ok && r < in->nrows; r++) {
-			if (group[r] != (uint32_t)g)
-				continue;
-			for (size_t j = 0; ok && j < in->ncols; j++)
-				ok = (col_is_null(&in->cols[j], r) ? col_push_null(&rows->cols[j])
-				                                   : col_push_from(&rows->cols[j], &in->cols[j], r)) == 0;
-			rows->nrows++;
-		}
-		if (!ok) {
-			table_free(rows);
-			x_nomem(cx->q);
-			break;
-		}
-		compile_mark cm = compile_begin(p);
-		xtab *src = plan_rows_source(p, rows);
-		xtab *sub = src ? plan_pipe(p, src, m->ops, m->nops) : NULL;
-		table *res = sub ? xtab_collect(cx, sub) : NULL;
+		for (size_t r = first[g]; ok && r < in->nrows; r++)
+			if (group[r] == (uint32_t)g)
+				ok = table_push_row(rows, in, r) == 0;
+		table *res = ok ? run_subquery(p, cx, rows, m->ops, m->nops) : (x_nomem(cx->q), NULL);
+		table_free(rows);
 		ok = res != NULL;
 		for (uint32_t c = 0; ok && c < m->nout; c++) {
 			long j = find(res, m->names[c]);
 			for (size_t i = 0; ok && i < res->nrows; i++)
-				ok = (j < 0 || col_is_null(&res->cols[j], i) || res->cols[j].type != out->cols[c].type
-				          ? col_push_null(&out->cols[c])
-				          : col_push_from(&out->cols[c], &res->cols[j], i)) == 0 ||
+				ok = (j < 0 || res->cols[j].type != out->cols[c].type ? col_push_null(&out->cols[c])
+				                                                      : col_push_from(&out->cols[c], &res->cols[j], i)) == 0 ||
 				     x_nomem(cx->q);
 		}
 		if (ok)
 			out->nrows += res->nrows;
 		table_free(res);
-		compile_end(p, &cm);
-		table_free(rows);
+		if (ok && cx->q->interrupt && *cx->q->interrupt) {
+			diag_set_nospan(cx->q->d, KQLITE_INTERRUPT, "interrupted");
+			ok = false;
+		}
 	}
 	free(group);
 	free(first);
@@ -266,15 +248,8 @@ bool plan_partition(planner *p, xtab *t, const ast *op)
 	m->ops = (const ast *const *)sub->kids;
 	m->nops = sub->nkids;
 	m->nout = out->n;
-	m->names = arena_alloc(p->q->qa, (out->n + 1) * sizeof(char *));
-	m->types = arena_alloc(p->q->qa, out->n + 1);
-	if (!m->names || !m->types)
-		return x_nomem(p->q);
-	for (uint32_t i = 0; i < out->n; i++) {
-		if (!(m->names[i] = arena_strndup(p->q->qa, out->cols[i].name, out->cols[i].len)))
-			return x_nomem(p->q);
-		m->types[i] = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
-	}
+	if (!plan_shape(p, out, &m->names, &m->types))
+		return false;
 	xop *o = op_collect(p->q, t->ncols, t->names, t->types, part_done, m);
 	return o && plan_chain(p, t, o, out);
 }

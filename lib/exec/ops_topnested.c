@@ -226,23 +226,6 @@ static bool tn_done(void *state, xctx *cx, table *in, xop *next)
 	return ok;
 }
 
-static ast *mk(planner *p, const ast *at, int kind, const char *text, uint32_t nkids)
-{
-	ast *n = arena_zalloc(p->q->qa, sizeof(ast));
-	ast **kids = arena_zalloc(p->q->qa, (nkids ? nkids : 1) * sizeof(ast *));
-	if (!n || !kids)
-		return x_nomem(p->q), NULL;
-	n->kind = (uint8_t)kind;
-	n->off = at->off;
-	n->len = at->len;
-	n->text = text;
-	n->tlen = text ? (uint32_t)strlen(text) : 0;
-	n->kids = kids;
-	n->nkids = n->cap = nkids;
-	n->depth = at->depth + 3;
-	return n;
-}
-
 bool plan_top_nested(planner *p, xtab *t, const ast *op)
 {
 	const bschema *out = bind_operator(&p->b, op, t->bs);
@@ -272,9 +255,9 @@ bool plan_top_nested(planner *p, xtab *t, const ast *op)
 		}
 		tn->asc[k] = (cl->op & SORT_ASC) != 0;
 		/* summarize __agg = AGG by of_1..of_k */
-		ast *sum = mk(p, cl, A_SUMMARIZE, NULL, 3), *params = mk(p, cl, A_LIST, NULL, 0);
-		ast *aggs = mk(p, cl, A_LIST, NULL, 1), *by = mk(p, cl, A_LIST, NULL, k + 1);
-		ast *agg = mk(p, cl->kids[3], A_ASSIGN, "__agg", 1);
+		ast *sum = plan_ast(p, cl, A_SUMMARIZE, NULL, 3), *params = plan_ast(p, cl, A_LIST, NULL, 0);
+		ast *aggs = plan_ast(p, cl, A_LIST, NULL, 1), *by = plan_ast(p, cl, A_LIST, NULL, k + 1);
+		ast *agg = plan_ast(p, cl->kids[3], A_ASSIGN, "__agg", 1);
 		if (!sum || !params || !aggs || !by || !agg)
 			return false;
 		const ast *ae = cl->kids[3];
@@ -290,15 +273,8 @@ bool plan_top_nested(planner *p, xtab *t, const ast *op)
 	tn->nout = out->n;
 	if (out->n != 2 * L)
 		return plan_error(p, op, "internal error: top-nested's schema has %u columns", out->n);
-	tn->names = arena_alloc(p->q->qa, (out->n + 1) * sizeof(char *));
-	tn->types = arena_alloc(p->q->qa, out->n + 1);
-	if (!tn->names || !tn->types)
-		return x_nomem(p->q);
-	for (uint32_t i = 0; i < out->n; i++) {
-		if (!(tn->names[i] = arena_strndup(p->q->qa, out->cols[i].name, out->cols[i].len)))
-			return x_nomem(p->q);
-		tn->types[i] = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
-	}
+	if (!plan_shape(p, out, &tn->names, &tn->types))
+		return false;
 	xop *o = op_collect(p->q, t->ncols, t->names, t->types, tn_done, tn);
 	return o && plan_chain(p, t, o, out);
 }

@@ -894,6 +894,37 @@ xtab *plan_pipe(planner *p, xtab *src, const ast *const *ops, uint32_t nops)
 	return pipe_ops(p, src, ops, nops);
 }
 
+ast *plan_ast(planner *p, const ast *at, int kind, const char *text, uint32_t nkids)
+{
+	ast *n = arena_zalloc(p->q->qa, sizeof(ast));
+	ast **kids = arena_zalloc(p->q->qa, (nkids ? nkids : 1) * sizeof(ast *));
+	if (!n || !kids)
+		return x_nomem(p->q), NULL;
+	n->kind = (uint8_t)kind;
+	n->off = at->off;
+	n->len = at->len;
+	n->text = text;
+	n->tlen = text ? (uint32_t)strlen(text) : 0;
+	n->kids = kids;
+	n->nkids = n->cap = nkids;
+	n->depth = at->depth + 8;
+	return n;
+}
+
+bool plan_shape(planner *p, const bschema *bs, const char ***names, uint8_t **types)
+{
+	*names = arena_alloc(p->q->qa, (bs->n + 1) * sizeof(char *));
+	*types = arena_alloc(p->q->qa, bs->n + 1);
+	if (!*names || !*types)
+		return x_nomem(p->q);
+	for (uint32_t i = 0; i < bs->n; i++) {
+		if (!((*names)[i] = arena_strndup(p->q->qa, bs->cols[i].name, bs->cols[i].len)))
+			return x_nomem(p->q);
+		(*types)[i] = bs->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : bs->cols[i].type;
+	}
+	return true;
+}
+
 table *plan_collect(planner *p, xtab *t)
 {
 	if (p->dry) {

@@ -106,3 +106,23 @@ table *table_concat(const table *a, const table *b, const char **clash)
 	t->nrows = a->nrows + b->nrows;
 	return t;
 }
+
+table *table_like(const table *t)
+{
+	table *n = table_new(t->name, strlen(t->name));
+	for (size_t j = 0; n && j < t->ncols; j++)
+		if (table_add_column(n, t->cols[j].name, strlen(t->cols[j].name), t->cols[j].type) < 0) {
+			table_free(n);
+			n = NULL;
+		}
+	return n;
+}
+
+int table_push_row(table *dst, const table *src, size_t r)
+{
+	for (size_t j = 0; j < src->ncols; j++)
+		if (col_push_from(&dst->cols[j], &src->cols[j], r) != 0)
+			return KQLITE_NOMEM;
+	dst->nrows++;
+	return 0;
+}

@@ -21,6 +21,12 @@ void table_free(table *t);
 long table_add_column(table *t, const char *name, size_t len, kqlite_type type);
 long table_find_column(const table *t, const char *name, size_t len);
 size_t table_memory(const table *t);
+/* A new empty table with t's columns (names and types), named like t. */
+table *table_like(const table *t);
+/* Appends row r of src, whose columns match dst's by position and type.
+ * Returns 0 or KQLITE_NOMEM (dst may then hold part of the row in some
+ * columns: callers drop dst). */
+int table_push_row(table *dst, const table *src, size_t r);
 
 /* A new table with a's rows then b's, under a's name: columns matched by
  * name (b's new ones appended, null where a table lacks a column). On a
