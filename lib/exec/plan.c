@@ -96,20 +96,26 @@ void planner_free(planner *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static bool own_table(planner *p, table *t)
+/* Appends t to a list of tables the planner frees (t is freed on failure). */
+static bool add_table(planner *p, table ***list, size_t *n, size_t *cap, table *t)
 {
-	if (p->ntables == p->captables) {
-		size_t nc = p->captables ? p->captables * 2 : 8;
-		table **g = realloc(p->tables, nc * sizeof(*g));
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		table **g = realloc(*list, nc * sizeof(*g));
 		if (!g) {
 			table_free(t);
 			return x_nomem(p->q);
 		}
-		p->tables = g;
-		p->captables = nc;
+		*list = g;
+		*cap = nc;
 	}
-	p->tables[p->ntables++] = t;
+	(*list)[(*n)++] = t;
 	return true;
+}
+
+static bool own_table(planner *p, table *t)
+{
+	return add_table(p, &p->tables, &p->ntables, &p->captables, t);
 }
 
 /* A table that lives as long as the query, even when what compiled it is
@@ -117,18 +123,7 @@ static bool own_table(planner *p, table *t)
  * which is compiled and released again for every row). */
 static bool keep_table(planner *p, table *t)
 {
-	if (p->nkept == p->capkept) {
-		size_t nc = p->capkept ? p->capkept * 2 : 4;
-		table **g = realloc(p->kept, nc * sizeof(*g));
-		if (!g) {
-			table_free(t);
-			return x_nomem(p->q);
-		}
-		p->kept = g;
-		p->capkept = nc;
-	}
-	p->kept[p->nkept++] = t;
-	return true;
+	return add_table(p, &p->kept, &p->nkept, &p->capkept, t);
 }
 
 static pval *push_val(planner *p, const char *name, uint32_t len, int kind)
