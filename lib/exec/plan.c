@@ -1326,7 +1326,16 @@ static bool rebatch(void *state, xctx *cx, table *in, xop *next)
 	return run_table(cx, in, next);
 }
 
-/* extend/project with window functions: collect the input, run the
+static xtab *where_op(planner *p, xtab *t, const ast *op)
+{
+	if (!bind_operator(&p->b, op, t->bs))
+		return NULL;
+	xscope sc = scope_of(t);
+	xnode *pred = compile_expr(p, op->kids[0], &sc);
+	return pred && plan_chain(p, t, op_where(p, pred), t->bs) ? t : NULL;
+}
+
+/* where/extend/project with window functions: collect the input, run the
  * operator over it as one batch, and cut its output into batches again. */
 static xtab *window_op(planner *p, xtab *t, const ast *op)
 {
@@ -1334,7 +1343,7 @@ static xtab *window_op(planner *p, xtab *t, const ast *op)
 	if (!whole || !plan_chain(p, t, whole, t->bs))
 		return NULL;
 	p->window_ok = true;
-	t = extend_op(p, t, op, op->kind == A_PROJECT);
+	t = op->kind == A_WHERE ? where_op(p, t, op) : extend_op(p, t, op, op->kind == A_PROJECT);
 	p->window_ok = false;
 	if (!t)
 		return NULL;
@@ -1367,14 +1376,9 @@ static xtab *pipe_ops(planner *p, xtab *src, const ast *const *ops, uint32_t nop
 		const ast *op = ops[i];
 		xscope sc = scope_of(t);
 		switch (op->kind) {
-		case A_WHERE: {
-			if (!bind_operator(&p->b, op, t->bs))
-				return NULL;
-			xnode *pred = compile_expr(p, op->kids[0], &sc);
-			if (!pred || !plan_chain(p, t, op_where(p, pred), t->bs))
-				return NULL;
+		case A_WHERE:
+			t = has_window_call(op) ? window_op(p, t, op) : where_op(p, t, op);
 			break;
-		}
 		case A_EXTEND:
 		case A_PROJECT:
 			t = has_window_call(op) ? window_op(p, t, op) : extend_op(p, t, op, op->kind == A_PROJECT);
