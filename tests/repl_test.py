@@ -230,6 +230,10 @@ def main():
             check("NO_COLOR: the table", r2.expect(r"Name\nstring\n-+\nx\n\(1 row\)\n", 10))
             check("NO_COLOR: no colour", "\x1b[1m" not in r2.raw and "\x1b[2m" not in r2.raw)
             check("second session prompt again", r2.expect(r"kql> ", 5))
+            # datetimes as the Logs blade shows them
+            r2.send("print t = datetime(2025-11-14T13:05:03.1234567Z)\r\r")
+            check("datetime in the blade's format", r2.expect(r"11/14/2025, 1:05:03\.123 PM", 10))
+            check("prompt after the datetime", r2.expect(r"kql> ", 5))
             time.sleep(0.3)
             r2.send("\x04")
             status = r2.wait_exit(10)

@@ -46,7 +46,8 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
-/* ISO 8601 in UTC, the fraction's trailing zeros dropped (as the writers). */
+/* As the Logs blade shows them, in UTC: 11/14/2025, 9:05:03.120 AM (the
+ * ticks below a millisecond are not shown; the data formats keep them). */
 static size_t datetime_text(int64_t ticks, char *buf)
 {
 	int64_t days = ticks / TICKS_PER_DAY, rem = ticks % TICKS_PER_DAY;
@@ -57,17 +58,10 @@ static size_t datetime_text(int64_t ticks, char *buf)
 	int64_t y;
 	int m, d;
 	civil_from_days(days - DAYS_TO_1970, &y, &m, &d);
-	int64_t secs = rem / TICKS_PER_SECOND, frac = rem % TICKS_PER_SECOND;
-	int n = snprintf(buf, 48, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d,
-	                 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	if (frac) {
-		n += snprintf(buf + n, 48 - (size_t)n, ".%07d", (int)frac);
-		while (buf[n - 1] == '0')
-			n--;
-	}
-	buf[n++] = 'Z';
-	buf[n] = '\0';
-	return (size_t)n;
+	int64_t secs = rem / TICKS_PER_SECOND, ms = rem % TICKS_PER_SECOND / 10000;
+	int h = (int)(secs / 3600), h12 = h % 12 ? h % 12 : 12;
+	return (size_t)snprintf(buf, 48, "%d/%d/%04" PRId64 ", %d:%02d:%02d.%03d %s", m, d, y, h12,
+	                        (int)(secs / 60 % 60), (int)(secs % 60), (int)ms, h < 12 ? "AM" : "PM");
 }
 
 /* [-][d.]hh:mm:ss[.fffffff] */
