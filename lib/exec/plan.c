@@ -1143,19 +1143,29 @@ static xtab *extend_op(planner *p, xtab *t, const ast *op, bool project)
 		if (!out)
 			return NULL;
 		xscope sc = scope_of(t);
-		xnode **exprs = arena_alloc(p->q->qa, (op->nkids ? op->nkids : 1) * sizeof(xnode *));
+		xnode **exprs = arena_alloc(p->q->qa, (out->n ? out->n : 1) * sizeof(xnode *));
 		if (!exprs)
 			return x_nomem(p->q), NULL;
+		uint32_t j = 0; /* output column; (a, b) = f(x) makes several */
 		for (uint32_t i = 0; i < op->nkids; i++) {
 			const ast *it = op->kids[i];
-			if (it->kind == A_TUPLE_ASSIGN)
-				return plan_error(p, it, "not supported yet: (a, b) = ... in project"), NULL;
-			const ast *e = it->kind == A_ASSIGN ? it->kids[0] : it;
-			uint8_t want = out->cols[i].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[i].type;
-			if (!(exprs[i] = cast_expr(p, compile_expr(p, e, &sc), want)))
+			bool tuple = it->kind == A_TUPLE_ASSIGN;
+			const ast *e = it->kind == A_ASSIGN ? it->kids[0] : tuple ? it->kids[1] : it;
+			xnode *x = tuple ? tuple_call(p, e, &sc) : compile_expr(p, e, &sc);
+			if (!x)
 				return NULL;
+			for (uint32_t k = 0; k < (tuple ? it->kids[0]->nkids : 1); k++, j++) {
+				if (j >= out->n)
+					return plan_error(p, it, "not supported yet: a project that names a column twice"), NULL;
+				uint8_t want = out->cols[j].type == TYPE_ANY ? KQLITE_TYPE_DYNAMIC : out->cols[j].type;
+				xnode *v = tuple ? tuple_item(p, it, x, k) : x;
+				if (!v || !(exprs[j] = cast_expr(p, v, want)))
+					return NULL;
+			}
 		}
-		return plan_chain(p, t, op_project(p, exprs, op->nkids), out) ? t : NULL;
+		if (j != out->n)
+			return plan_error(p, op, "not supported yet: a project that names a column twice"), NULL;
+		return plan_chain(p, t, op_project(p, exprs, out->n), out) ? t : NULL;
 	}
 	for (uint32_t i = 0; i < op->nkids; i++) {
 		const ast *it = op->kids[i];
