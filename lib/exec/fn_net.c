@@ -881,10 +881,14 @@ static void put_str(dyn_builder *b, const char *key, kstr v)
 	dynb_string(b, v.p ? v.p : "", v.n);
 }
 
-static bool fn_parse_url(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+/* The functions that build one dynamic value a row from the text of their
+ * first argument share this frame: value() appends the row's value to b
+ * (scratch is theirs; a false return means the error is set). */
+typedef bool (*text_value)(xctx *cx, kstr text, dyn_builder *b, strbuf *scratch);
+
+static bool per_row_value(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                          uint32_t rows, vec *out, text_value value)
 {
-	UNUSED_CALL;
 	STR_ARGS(1);
 	if (!alloc_typed(cx, out, KQLITE_TYPE_DYNAMIC, rows, false))
 		return false;
@@ -894,23 +898,11 @@ static bool fn_parse_url(xctx *cx, const xcall *call, const vec *args, uint32_t 
 	bool ok = true;
 	FOR_SEL(i, sel, n)
 	{
-		url_parts u;
-		if (!url_split(sget(sv[0], i), &u))
-			memset(&u, 0, sizeof u);
 		sb.len = 0;
 		dyn_builder b;
 		dynb_init(&b, &sb);
-		dynb_begin_object(&b);
-		put_str(&b, "Scheme", u.scheme);
-		put_str(&b, "Host", u.host);
-		put_str(&b, "Port", u.port);
-		put_str(&b, "Path", u.path);
-		put_str(&b, "Username", u.user);
-		put_str(&b, "Password", u.pass);
-		dynb_key(&b, "Query Parameters", 16);
-		query_bag(&b, u.query.p ? u.query.p : "", u.query.n, &scratch);
-		put_str(&b, "Fragment", u.frag);
-		dynb_end(&b);
+		if (!(ok = value(cx, sget(sv[0], i), &b, &scratch)))
+			break;
 		if (scratch.oom) {
 			ok = x_nomem(cx->q);
 			break;
@@ -923,124 +915,116 @@ static bool fn_parse_url(xctx *cx, const xcall *call, const vec *args, uint32_t 
 	return ok;
 }
 
-/* parse_urlquery(q): {"Query Parameters": {...}}; a leading '?' is skipped. */
-static bool fn_parse_urlquery(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                              const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(1);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_DYNAMIC, rows, false))
-		return false;
-	strbuf sb, scratch;
-	sb_init(&sb);
-	sb_init(&scratch);
-	bool ok = true;
-	FOR_SEL(i, sel, n)
-	{
-		kstr q = sget(sv[0], i);
-		if (q.n && q.p[0] == '?') {
-			q.p++;
-			q.n--;
-		}
-		sb.len = 0;
-		dyn_builder b;
-		dynb_init(&b, &sb);
-		dynb_begin_object(&b);
-		dynb_key(&b, "Query Parameters", 16);
-		query_bag(&b, q.p, q.n, &scratch);
-		dynb_end(&b);
-		if (scratch.oom) {
-			ok = x_nomem(cx->q);
-			break;
-		}
-		if (!(ok = set_sb(cx, out, i, &sb, &b)))
-			break;
+#define PER_ROW_VALUE(fn, value)                                                                   \
+	static bool fn(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
+	               uint32_t n, uint32_t rows, vec *out)                                        \
+	{                                                                                          \
+		UNUSED_CALL;                                                                       \
+		return per_row_value(cx, args, nargs, sel, n, rows, out, value);                   \
 	}
-	sb_free(&sb);
-	sb_free(&scratch);
-	return ok;
+
+static bool url_value(xctx *cx, kstr text, dyn_builder *b, strbuf *scratch)
+{
+	(void)cx;
+	url_parts u;
+	if (!url_split(text, &u))
+		memset(&u, 0, sizeof u);
+	dynb_begin_object(b);
+	put_str(b, "Scheme", u.scheme);
+	put_str(b, "Host", u.host);
+	put_str(b, "Port", u.port);
+	put_str(b, "Path", u.path);
+	put_str(b, "Username", u.user);
+	put_str(b, "Password", u.pass);
+	dynb_key(b, "Query Parameters", 16);
+	query_bag(b, u.query.p ? u.query.p : "", u.query.n, scratch);
+	put_str(b, "Fragment", u.frag);
+	dynb_end(b);
+	return true;
 }
+PER_ROW_VALUE(fn_parse_url, url_value)
+
+/* parse_urlquery(q): {"Query Parameters": {...}}; a leading '?' is skipped. */
+static bool urlquery_value(xctx *cx, kstr q, dyn_builder *b, strbuf *scratch)
+{
+	(void)cx;
+	if (q.n && q.p[0] == '?') {
+		q.p++;
+		q.n--;
+	}
+	dynb_begin_object(b);
+	dynb_key(b, "Query Parameters", 16);
+	query_bag(b, q.p, q.n, scratch);
+	dynb_end(b);
+	return true;
+}
+PER_ROW_VALUE(fn_parse_urlquery, urlquery_value)
 
 /* ---- parse_path ------------------------------------------------------------ */
 
-static bool fn_parse_path(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                          const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+static bool path_value(xctx *cx, kstr s, dyn_builder *b, strbuf *scratch)
 {
-	UNUSED_CALL;
-	STR_ARGS(1);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_DYNAMIC, rows, false))
-		return false;
-	strbuf sb;
-	sb_init(&sb);
-	bool ok = true;
-	FOR_SEL(i, sel, n)
-	{
-		kstr s = sget(sv[0], i);
-		const char *p = s.p, *e = s.p + s.n;
-		kstr scheme = {"", 0}, root = {"", 0}, dir = {"", 0}, dname = {"", 0}, file = {"", 0},
-		     ext = {"", 0}, ads = {"", 0};
-		/* "scheme://" */
-		const char *q = p;
-		while (q < e && (((*q | 32) >= 'a' && (*q | 32) <= 'z') || (*q >= '0' && *q <= '9')))
-			q++;
-		if (q - p >= 2 && e - q >= 3 && !memcmp(q, "://", 3)) {
-			scheme = (kstr){p, (size_t)(q - p)};
-			p = q + 3;
-		}
-		/* the drive, also after a long-path prefix \\?\ */
-		const char *d = p;
-		if (e - d >= 4 && (!memcmp(d, "\\\\?\\", 4) || !memcmp(d, "//?/", 4)))
-			d += 4;
-		if (e - d >= 2 && (((*d | 32) >= 'a' && (*d | 32) <= 'z')) && d[1] == ':')
-			root = (kstr){d, 2};
-		/* the last separator splits directory and file */
-		const char *sep = NULL;
-		for (const char *k = p; k < e; k++)
-			if (*k == '/' || *k == '\\')
-				sep = k;
-		const char *fstart = sep ? sep + 1 : p;
-		if (!sep && root.n && fstart == root.p)
-			fstart = root.p + 2; /* "C:file" */
-		if (sep) {
-			const char *de = sep;
-			/* keep the separator of a root ("C:\", "/") */
-			if (de == p || (root.n && de == root.p + 2))
-				de++;
-			dir = (kstr){p, (size_t)(de - p)};
-			const char *ds = sep;
-			while (ds > p && ds[-1] != '/' && ds[-1] != '\\')
-				ds--;
-			if (!(root.n && ds == root.p && sep == root.p + 2))
-				dname = (kstr){ds, (size_t)(sep - ds)};
-		}
-		const char *colon = memchr(fstart, ':', (size_t)(e - fstart));
-		const char *fend = colon ? colon : e;
-		file = (kstr){fstart, (size_t)(fend - fstart)};
-		if (colon)
-			ads = (kstr){colon + 1, (size_t)(e - colon - 1)};
-		for (const char *k = fend; k > fstart; k--)
-			if (k[-1] == '.') {
-				ext = (kstr){k, (size_t)(fend - k)};
-				break;
-			}
-		sb.len = 0;
-		dyn_builder b;
-		dynb_init(&b, &sb);
-		dynb_begin_object(&b);
-		put_str(&b, "Scheme", scheme);
-		put_str(&b, "RootPath", root);
-		put_str(&b, "DirectoryPath", dir);
-		put_str(&b, "DirectoryName", dname);
-		put_str(&b, "Filename", file);
-		put_str(&b, "Extension", ext);
-		put_str(&b, "AlternateDataStreamName", ads);
-		dynb_end(&b);
-		if (!(ok = set_sb(cx, out, i, &sb, &b)))
-			break;
+	(void)cx;
+	(void)scratch;
+	const char *p = s.p, *e = s.p + s.n;
+	kstr scheme = {"", 0}, root = {"", 0}, dir = {"", 0}, dname = {"", 0}, file = {"", 0},
+	     ext = {"", 0}, ads = {"", 0};
+	/* "scheme://" */
+	const char *q = p;
+	while (q < e && (((*q | 32) >= 'a' && (*q | 32) <= 'z') || (*q >= '0' && *q <= '9')))
+		q++;
+	if (q - p >= 2 && e - q >= 3 && !memcmp(q, "://", 3)) {
+		scheme = (kstr){p, (size_t)(q - p)};
+		p = q + 3;
 	}
-	sb_free(&sb);
-	return ok;
+	/* the drive, also after a long-path prefix \\?\ */
+	const char *d = p;
+	if (e - d >= 4 && (!memcmp(d, "\\\\?\\", 4) || !memcmp(d, "//?/", 4)))
+		d += 4;
+	if (e - d >= 2 && (((*d | 32) >= 'a' && (*d | 32) <= 'z')) && d[1] == ':')
+		root = (kstr){d, 2};
+	/* the last separator splits directory and file */
+	const char *sep = NULL;
+	for (const char *k = p; k < e; k++)
+		if (*k == '/' || *k == '\\')
+			sep = k;
+	const char *fstart = sep ? sep + 1 : p;
+	if (!sep && root.n && fstart == root.p)
+		fstart = root.p + 2; /* "C:file" */
+	if (sep) {
+		const char *de = sep;
+		/* keep the separator of a root ("C:\", "/") */
+		if (de == p || (root.n && de == root.p + 2))
+			de++;
+		dir = (kstr){p, (size_t)(de - p)};
+		const char *ds = sep;
+		while (ds > p && ds[-1] != '/' && ds[-1] != '\\')
+			ds--;
+		if (!(root.n && ds == root.p && sep == root.p + 2))
+			dname = (kstr){ds, (size_t)(sep - ds)};
+	}
+	const char *colon = memchr(fstart, ':', (size_t)(e - fstart));
+	const char *fend = colon ? colon : e;
+	file = (kstr){fstart, (size_t)(fend - fstart)};
+	if (colon)
+		ads = (kstr){colon + 1, (size_t)(e - colon - 1)};
+	for (const char *k = fend; k > fstart; k--)
+		if (k[-1] == '.') {
+			ext = (kstr){k, (size_t)(fend - k)};
+			break;
+		}
+	dynb_begin_object(b);
+	put_str(b, "Scheme", scheme);
+	put_str(b, "RootPath", root);
+	put_str(b, "DirectoryPath", dir);
+	put_str(b, "DirectoryName", dname);
+	put_str(b, "Filename", file);
+	put_str(b, "Extension", ext);
+	put_str(b, "AlternateDataStreamName", ads);
+	dynb_end(b);
+	return true;
 }
+PER_ROW_VALUE(fn_parse_path, path_value)
 
 /* ---- parse_command_line ---------------------------------------------------- */
 
@@ -1169,66 +1153,44 @@ static bool fn_parse_command_line(xctx *cx, const xcall *call, const vec *args, 
 
 /* The first record of CSV text as an array of strings ("" escapes a quote
  * inside a quoted field). */
-static bool fn_parse_csv(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+static bool csv_value(xctx *cx, kstr s, dyn_builder *b, strbuf *scratch)
 {
-	UNUSED_CALL;
-	STR_ARGS(1);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_DYNAMIC, rows, false))
-		return false;
-	strbuf sb, field;
-	sb_init(&sb);
-	sb_init(&field);
-	bool ok = true;
-	FOR_SEL(i, sel, n)
-	{
-		kstr s = sget(sv[0], i);
-		const char *p = s.p, *e = s.p + s.n;
-		sb.len = 0;
-		dyn_builder b;
-		dynb_init(&b, &sb);
-		dynb_begin_array(&b);
-		for (;;) {
-			field.len = 0;
-			if (p < e && *p == '"') {
-				p++;
-				while (p < e) {
-					if (*p == '"') {
-						if (p + 1 < e && p[1] == '"') {
-							sb_addc(&field, '"');
-							p += 2;
-							continue;
-						}
-						p++;
-						break;
+	(void)cx;
+	const char *p = s.p, *e = s.p + s.n;
+	dynb_begin_array(b);
+	for (;;) {
+		scratch->len = 0;
+		if (p < e && *p == '"') {
+			p++;
+			while (p < e) {
+				if (*p == '"') {
+					if (p + 1 < e && p[1] == '"') {
+						sb_addc(scratch, '"');
+						p += 2;
+						continue;
 					}
-					sb_addc(&field, *p++);
+					p++;
+					break;
 				}
-				/* text after the closing quote belongs to the field */
-				while (p < e && *p != ',' && *p != '\n' && *p != '\r')
-					sb_addc(&field, *p++);
-			} else
-				while (p < e && *p != ',' && *p != '\n' && *p != '\r')
-					sb_addc(&field, *p++);
-			dynb_string(&b, field.s ? field.s : "", field.len);
-			if (p < e && *p == ',') {
-				p++;
-				continue;
+				sb_addc(scratch, *p++);
 			}
-			break;
+			/* text after the closing quote belongs to the field */
+			while (p < e && *p != ',' && *p != '\n' && *p != '\r')
+				sb_addc(scratch, *p++);
+		} else
+			while (p < e && *p != ',' && *p != '\n' && *p != '\r')
+				sb_addc(scratch, *p++);
+		dynb_string(b, scratch->s ? scratch->s : "", scratch->len);
+		if (p < e && *p == ',') {
+			p++;
+			continue;
 		}
-		dynb_end(&b);
-		if (field.oom) {
-			ok = x_nomem(cx->q);
-			break;
-		}
-		if (!(ok = set_sb(cx, out, i, &sb, &b)))
-			break;
+		break;
 	}
-	sb_free(&sb);
-	sb_free(&field);
-	return ok;
+	dynb_end(b);
+	return true;
 }
+PER_ROW_VALUE(fn_parse_csv, csv_value)
 
 /* ---- parse_xml ------------------------------------------------------------- */
 
