@@ -222,41 +222,7 @@ static bool ip4_cmp_row(const vec *const *sv, const vec *args, uint32_t nargs, u
 	return true;
 }
 
-static bool fn_ipv4_compare(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(2);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_LONG, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		int c;
-		if (ip4_cmp_row(sv, args, nargs, i, &c))
-			out->d.i[i] = c;
-		else
-			out->nulls[i] = 1;
-	}
-	return true;
-}
 
-static bool fn_ipv4_is_match(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(2);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_BOOL, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		int c;
-		if (ip4_cmp_row(sv, args, nargs, i, &c))
-			out->d.b[i] = c == 0;
-		else
-			out->nulls[i] = 1;
-	}
-	return true;
-}
 
 /* Is a in the range text r ("a.b.c.d/p" or one address)? -1: bad text. */
 static int ip4_in_range(uint32_t a, kstr r)
@@ -629,41 +595,7 @@ static bool ip6_cmp_row(const vec *const *sv, const vec *args, uint32_t nargs, u
 	return true;
 }
 
-static bool fn_ipv6_compare(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(2);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_LONG, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		int c;
-		if (ip6_cmp_row(sv, args, nargs, i, &c))
-			out->d.i[i] = c;
-		else
-			out->nulls[i] = 1;
-	}
-	return true;
-}
 
-static bool fn_ipv6_is_match(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                             const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(2);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_BOOL, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		int c;
-		if (ip6_cmp_row(sv, args, nargs, i, &c))
-			out->d.b[i] = c == 0;
-		else
-			out->nulls[i] = 1;
-	}
-	return true;
-}
 
 static int ip6_range_cb(const void *addr, kstr r)
 {
@@ -1943,6 +1875,43 @@ static bool fn_dcount_hll(xctx *cx, const xcall *call, const vec *args, uint32_t
 	free(regs);
 	return true;
 }
+
+/* ipv4_compare, ipv4_is_match and their IPv6 forms: a comparison of two
+ * addresses (with optional prefixes) per row, as -1/0/1 or as equality;
+ * null when an address does not parse. */
+typedef bool (*ip_cmp_row)(const vec *const *sv, const vec *args, uint32_t nargs, uint32_t i, int *cmp);
+
+static bool ip_compare(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
+                       vec *out, ip_cmp_row row, bool match)
+{
+	STR_ARGS(2);
+	if (!alloc_typed(cx, out, match ? KQLITE_TYPE_BOOL : KQLITE_TYPE_LONG, rows, true))
+		return false;
+	FOR_SEL(i, sel, n)
+	{
+		int c;
+		if (!row(sv, args, nargs, i, &c))
+			out->nulls[i] = 1;
+		else if (match)
+			out->d.b[i] = c == 0;
+		else
+			out->d.i[i] = c;
+	}
+	return true;
+}
+
+#define IP_COMPARE(fn, row, match)                                                                 \
+	static bool fn(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
+	               uint32_t n, uint32_t rows, vec *out)                                        \
+	{                                                                                          \
+		UNUSED_CALL;                                                                       \
+		return ip_compare(cx, args, nargs, sel, n, rows, out, row, match);                 \
+	}
+
+IP_COMPARE(fn_ipv4_compare, ip4_cmp_row, false)
+IP_COMPARE(fn_ipv4_is_match, ip4_cmp_row, true)
+IP_COMPARE(fn_ipv6_compare, ip6_cmp_row, false)
+IP_COMPARE(fn_ipv6_is_match, ip6_cmp_row, true)
 
 const xfn_def xfn_net_defs[] = {
     {"around", fn_around, NULL, XF_DETERMINISTIC},
