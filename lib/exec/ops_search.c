@@ -11,7 +11,8 @@
  *
  * In search, a string on its own ("evil.exe", or "a" and "b") is a term:
  * pred' reads it as "any string column has the term", the way search
- * matches terms (case-insensitive, whole terms). Columns a table lacks are
+ * matches terms (case-insensitive, whole terms); "abc*" is a term prefix
+ * (hasprefix), "*abc" a suffix (hassuffix), "*abc*" any substring. Columns a table lacks are
  * null for its rows, so a condition on them is false there. */
 #include <string.h>
 
@@ -27,6 +28,18 @@ static bool is_term(const ast *n)
 static ast *terms(planner *p, const ast *n, const xtab *t)
 {
 	if (is_term(n)) {
+		/* "abc*" is a prefix of a term, "*abc" a suffix, "*abc*" any text */
+		bool lead = n->tlen > 1 && n->text[0] == '*', trail = n->tlen > 1 && n->text[n->tlen - 1] == '*';
+		uint16_t op = lead && trail ? OP_CONTAINS : trail ? OP_HASPREFIX : lead ? OP_HASSUFFIX : OP_HAS;
+		if (lead || trail) {
+			ast *bare = plan_ast(p, n, A_LITERAL, NULL, 0);
+			if (!bare)
+				return NULL;
+			bare->op = KQLITE_TYPE_STRING;
+			bare->text = n->text + lead;
+			bare->tlen = n->tlen - lead - trail;
+			n = bare;
+		}
 		ast *any = NULL;
 		for (uint32_t i = 0; i < t->ncols; i++) {
 			if (t->types[i] != KQLITE_TYPE_STRING)
@@ -34,7 +47,7 @@ static ast *terms(planner *p, const ast *n, const xtab *t)
 			ast *col = plan_ast(p, n, A_NAME, t->names[i], 0), *has = plan_ast(p, n, A_BINARY, NULL, 2);
 			if (!col || !has)
 				return NULL;
-			has->op = OP_HAS;
+			has->op = op;
 			has->kids[0] = col;
 			has->kids[1] = (ast *)n;
 			if (!any) {
