@@ -13,8 +13,12 @@
  * is a selection over those tables: each level's groups hang under the
  * kept rows of the level above, sorted by __agg, cut at N_k. The output
  * has A_1, aggregated_A_1, A_2, ... (the binder's names), one row per kept
- * path, parents in order. `with others` is not supported yet. */
+ * path, parents in order. `with others = V` adds, after the kept values
+ * under each parent, a row with V and the aggregate over that parent's
+ * other rows (deeper levels null); it is computed by tagging each input row
+ * that fell out with its parent and summarizing those by parent. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -28,6 +32,9 @@ typedef struct tn_op {
 	int64_t *limit;      /* -1: all */
 	bool *asc;
 	const ast **sums;    /* per level: the synthetic summarize */
+	vec *others;         /* per level: the `with others` value (type NULL: none) */
+	const ast **tags;    /* per level with others: extend __t1 = of_1, ..., __tk = of_k */
+	const ast **osums;   /* ... and summarize __agg = AGG by __parent */
 	uint32_t nout;
 	const char **names;
 	uint8_t *types;
@@ -176,54 +183,289 @@ static bool select_level(const tn_op *t, uint32_t k, const table *s, const table
 	return ok;
 }
 
+/* ---- with others --------------------------------------------------------------- */
+
+/* Row keys of one table's rows, for lookups by another table's key bytes. */
+typedef struct keymap {
+	size_t cap;
+	long *slot;       /* index + 1 of the entry; 0: empty */
+	uint64_t *hash;   /* of each entry */
+	const table *t;   /* whose rows the entries name */
+	const path *paths;
+	uint32_t ncols;
+} keymap;
+
+static uint32_t path_row(const keymap *m, long e)
+{
+	return m->paths ? m->paths[e].row : (uint32_t)e;
+}
+
+static bool keymap_build(keymap *m, const table *t, uint32_t ncols, const path *paths, size_t n, strbuf *sb)
+{
+	m->cap = 16;
+	while (m->cap < 2 * n + 2)
+		m->cap *= 2;
+	m->slot = calloc(m->cap, sizeof(long));
+	m->hash = malloc((n + 1) * sizeof(uint64_t));
+	m->t = t;
+	m->paths = paths;
+	m->ncols = ncols;
+	if (!m->slot || !m->hash)
+		return false;
+	for (size_t e = 0; e < n; e++) {
+		row_key(t, NULL, ncols, paths[e].row, sb);
+		uint64_t h = XXH3_64bits(sb->s, sb->len);
+		m->hash[e] = h;
+		size_t i = (size_t)h & (m->cap - 1);
+		while (m->slot[i])
+			i = (i + 1) & (m->cap - 1);
+		m->slot[i] = (long)e + 1;
+	}
+	return !sb->oom;
+}
+
+/* The entry whose key bytes are key (len), or -1. */
+static long keymap_find(const keymap *m, const char *key, size_t len, strbuf *tmp)
+{
+	uint64_t h = XXH3_64bits(key, len);
+	for (size_t i = (size_t)h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1)) {
+		long e = m->slot[i] - 1;
+		if (m->hash[e] != h)
+			continue;
+		row_key(m->t, NULL, m->ncols, path_row(m, e), tmp);
+		if (tmp->len == len && (!len || !memcmp(tmp->s, key, len)))
+			return e;
+	}
+	return -1;
+}
+
+static void keymap_free(keymap *m)
+{
+	free(m->slot);
+	free(m->hash);
+}
+
+/* For level k with others: (*orow)[parent] is the row of *osum (columns
+ * __parent, __agg) holding the aggregate of that kept parent's other rows,
+ * or -1 when it has none. */
+static bool others_level(tn_op *t, xctx *cx, table *in, uint32_t k, table **levels, path **paths, size_t *npaths,
+                         table **osum, long **orow)
+{
+	planner *p = t->p;
+	size_t nparents = k ? npaths[k - 1] : 1;
+	xtab *src = plan_rows_source(p, in);
+	xtab *ext = src ? plan_pipe(p, src, &t->tags[k], 1) : NULL;
+	table *e = ext ? xtab_collect(cx, ext) : NULL;
+	if (!e)
+		return false;
+	uint32_t *cols = malloc((k + 1) * sizeof(uint32_t));
+	table *o = table_like(e);
+	keymap up = {0}, kept = {0};
+	strbuf a, b;
+	sb_init(&a);
+	sb_init(&b);
+	bool ok = cols && o && table_add_column(o, "__parent", 8, KQLITE_TYPE_LONG) >= 0;
+	for (uint32_t j = 0; ok && j <= k; j++)
+		cols[j] = (uint32_t)(e->ncols - k - 1 + j);
+	ok = ok && (!k || keymap_build(&up, levels[k - 1], k, paths[k - 1], npaths[k - 1], &a)) &&
+	     keymap_build(&kept, levels[k], k + 1, paths[k], npaths[k], &a);
+	for (size_t r = 0; ok && r < e->nrows; r++) {
+		long parent = 0;
+		if (k) {
+			row_key(e, cols, k, r, &a);
+			if ((parent = keymap_find(&up, a.s, a.len, &b)) < 0)
+				continue;
+		}
+		row_key(e, cols, k + 1, r, &a);
+		if (keymap_find(&kept, a.s, a.len, &b) >= 0)
+			continue;
+		ok = table_push_row(o, e, r) == 0 && col_push_long(&o->cols[o->ncols - 1], parent) == 0;
+		ok = ok && !a.oom && !b.oom;
+	}
+	if (!ok)
+		x_nomem(cx->q);
+	keymap_free(&up);
+	keymap_free(&kept);
+	sb_free(&a);
+	sb_free(&b);
+	free(cols);
+	table_free(e);
+	if (ok) {
+		xtab *osrc = plan_rows_source(p, o);
+		xtab *sum = osrc ? plan_pipe(p, osrc, &t->osums[k], 1) : NULL;
+		ok = sum && (*osum = xtab_collect(cx, sum)) != NULL;
+	}
+	table_free(o);
+	if (ok && !(*orow = malloc(nparents * sizeof(long))))
+		ok = x_nomem(cx->q);
+	for (size_t u = 0; ok && u < nparents; u++)
+		(*orow)[u] = -1;
+	for (size_t r = 0; ok && r < (*osum)->nrows; r++) {
+		int64_t parent = (*osum)->cols[0].v.i64[r];
+		if (parent >= 0 && (size_t)parent < nparents)
+			(*orow)[parent] = (long)r;
+	}
+	return ok;
+}
+
+/* ---- the output ---------------------------------------------------------------- */
+
+typedef struct tn_out {
+	tn_op *t;
+	table *out;
+	table **levels;
+	path **paths;
+	size_t *npaths;
+	size_t **first;   /* per level: its first path under each parent (paths are grouped by parent) */
+	table **osum;
+	long **orow;
+	size_t *stack;    /* the path taken at each level */
+} tn_out;
+
+/* Level j's two columns from path v, or (with others) the value and row r of
+ * the others table, or nulls. */
+static bool push_level(tn_out *o, uint32_t j, long v, long others_row)
+{
+	column *val = &o->out->cols[2 * j], *agg = &o->out->cols[2 * j + 1];
+	if (v >= 0) {
+		const table *s = o->levels[j];
+		uint32_t row = o->paths[j][v].row;
+		const column *sv = &s->cols[j], *sa = &s->cols[j + 1];
+		return (sv->type == val->type ? col_push_from(val, sv, row) : col_push_null(val)) == 0 &&
+		       (sa->type == agg->type ? col_push_from(agg, sa, row) : col_push_null(agg)) == 0;
+	}
+	if (others_row >= 0) {
+		const column *sa = &o->osum[j]->cols[1];
+		return vec_push(val, &o->t->others[j], 0) == 0 &&
+		       (sa->type == agg->type ? col_push_from(agg, sa, (size_t)others_row) : col_push_null(agg)) == 0;
+	}
+	return col_push_null(val) == 0 && col_push_null(agg) == 0;
+}
+
+/* The rows under parent (a path of level k-1; 0 at the top), depth first. */
+static bool emit(tn_out *o, uint32_t k, size_t parent)
+{
+	tn_op *t = o->t;
+	uint32_t last = t->nlevels - 1;
+	for (size_t v = o->first[k][parent]; v < o->npaths[k] && (!k || (size_t)o->paths[k][v].parent == parent);
+	     v++) {
+		o->stack[k] = v;
+		if (k < last) {
+			if (!emit(o, k + 1, v))
+				return false;
+			continue;
+		}
+		for (uint32_t j = 0; j <= last; j++)
+			if (!push_level(o, j, (long)o->stack[j], -1))
+				return false;
+		o->out->nrows++;
+	}
+	long orow = o->orow[k] ? o->orow[k][parent] : -1;
+	if (orow >= 0) {
+		for (uint32_t j = 0; j <= last; j++)
+			if (!push_level(o, j, j < k ? (long)o->stack[j] : -1, j == k ? orow : -1))
+				return false;
+		o->out->nrows++;
+	}
+	return true;
+}
+
 static bool tn_done(void *state, xctx *cx, table *in, xop *next)
 {
 	tn_op *t = state;
 	planner *p = t->p;
-	table **levels = calloc(t->nlevels, sizeof(table *));
-	path **paths = calloc(t->nlevels, sizeof(path *));
-	size_t *npaths = calloc(t->nlevels, sizeof(size_t));
-	table *out = table_shaped(t->nout, t->names, t->types);
-	bool ok = levels && paths && npaths && out;
-	for (uint32_t k = 0; ok && k < t->nlevels; k++) {
+	uint32_t L = t->nlevels;
+	tn_out o = {.t = t};
+	o.levels = calloc(L, sizeof(table *));
+	o.paths = calloc(L, sizeof(path *));
+	o.npaths = calloc(L, sizeof(size_t));
+	o.first = calloc(L, sizeof(size_t *));
+	o.osum = calloc(L, sizeof(table *));
+	o.orow = calloc(L, sizeof(long *));
+	o.stack = calloc(L, sizeof(size_t));
+	o.out = table_shaped(t->nout, t->names, t->types);
+	bool ok = o.levels && o.paths && o.npaths && o.first && o.osum && o.orow && o.stack && o.out;
+	if (!ok)
+		x_nomem(cx->q);
+	for (uint32_t k = 0; ok && k < L; k++) {
 		xtab *src = plan_rows_source(p, in);
 		xtab *sum = src ? plan_pipe(p, src, &t->sums[k], 1) : NULL;
-		levels[k] = sum ? xtab_collect(cx, sum) : NULL;
-		ok = levels[k] != NULL;
-		if (ok && levels[k]->ncols != k + 2)
-			ok = x_error(cx->q, "internal error: top-nested level %u has %zu columns", k, levels[k]->ncols);
-		if (ok && !select_level(t, k, levels[k], k ? levels[k - 1] : NULL, k ? paths[k - 1] : NULL,
-		                        k ? npaths[k - 1] : 0, &paths[k], &npaths[k]))
+		o.levels[k] = sum ? xtab_collect(cx, sum) : NULL;
+		ok = o.levels[k] != NULL;
+		if (ok && o.levels[k]->ncols != k + 2)
+			ok = x_error(cx->q, "internal error: top-nested level %u has %zu columns", k, o.levels[k]->ncols);
+		if (ok && !select_level(t, k, o.levels[k], k ? o.levels[k - 1] : NULL, k ? o.paths[k - 1] : NULL,
+		                        k ? o.npaths[k - 1] : 0, &o.paths[k], &o.npaths[k]))
 			ok = x_nomem(cx->q);
-	}
-	/* one output row per kept path of the last level: walk up its parents */
-	uint32_t last = t->nlevels - 1;
-	for (size_t i = 0; ok && i < npaths[last]; i++) {
-		size_t at = i;
-		for (int32_t k = (int32_t)last; ok && k >= 0; k--) {
-			const path *pa = &paths[k][at];
-			const table *s = levels[k];
-			for (int part = 0; part < 2 && ok; part++) {
-				const column *src = &s->cols[part ? k + 1 : k];
-				column *dst = &out->cols[2 * k + part];
-				ok = (col_is_null(src, pa->row) || src->type != dst->type ? col_push_null(dst)
-				                                                          : col_push_from(dst, src, pa->row)) == 0;
-				if (!ok)
-					x_nomem(cx->q);
-			}
-			at = pa->parent < 0 ? 0 : (size_t)pa->parent;
+		/* where each parent's paths start (they come grouped by parent, in order) */
+		size_t nparents = k ? o.npaths[k - 1] : 1;
+		if (ok && !(o.first[k] = malloc((nparents + 1) * sizeof(size_t))))
+			ok = x_nomem(cx->q);
+		for (size_t u = 0, v = 0; ok && u <= nparents; u++) {
+			while (k && v < o.npaths[k] && (size_t)o.paths[k][v].parent < u)
+				v++;
+			o.first[k][u] = k ? v : 0;
 		}
-		out->nrows++;
+		if (ok && t->others[k].type != KQLITE_TYPE_NULL)
+			ok = others_level(t, cx, in, k, o.levels, o.paths, o.npaths, &o.osum[k], &o.orow[k]);
 	}
-	for (uint32_t k = 0; levels && k < t->nlevels; k++) {
-		table_free(levels[k]);
-		free(paths[k]);
+	if (ok && !emit(&o, 0, 0))
+		ok = x_nomem(cx->q);
+	for (uint32_t k = 0; o.levels && k < L; k++) {
+		table_free(o.levels[k]);
+		free(o.paths[k]);
+		if (o.first)
+			free(o.first[k]);
+		if (o.osum)
+			table_free(o.osum[k]);
+		if (o.orow)
+			free(o.orow[k]);
 	}
-	free(levels), free(paths), free(npaths);
+	free(o.levels), free(o.paths), free(o.npaths), free(o.first), free(o.osum), free(o.orow), free(o.stack);
 	if (ok)
-		ok = run_table(cx, out, next);
-	table_free(out);
+		ok = run_table(cx, o.out, next);
+	table_free(o.out);
 	return ok;
+}
+
+/* The value of `with others = V` at level k, and the operators that find
+ * each kept parent's other rows: extend __t1..__tk = of_1..of_k (the keys,
+ * to match against the kept paths), then, over the rows that fell out,
+ * summarize __agg = AGG by __parent. */
+static bool others_plan(planner *p, tn_op *tn, const ast *op, uint32_t k)
+{
+	const ast *cl = op->kids[k];
+	xnode *x = compile_expr(p, cl->kids[2], NULL);
+	if (!x || !eval_const(p, x, &tn->others[k]))
+		return false;
+	ast *ext = plan_ast(p, cl, A_EXTEND, NULL, k + 1);
+	if (!ext)
+		return false;
+	for (uint32_t j = 0; j <= k; j++) {
+		char name[16];
+		snprintf(name, sizeof name, "__t%u", j);
+		const ast *of = op->kids[j]->kids[1];
+		ast *as = plan_ast(p, of, A_ASSIGN, arena_strndup(p->q->qa, name, strlen(name)), 1);
+		if (!as || !as->text)
+			return x_nomem(p->q);
+		as->kids[0] = of->kind == A_ASSIGN ? of->kids[0] : (ast *)of;
+		ext->kids[j] = as;
+	}
+	tn->tags[k] = ext;
+	ast *sum = plan_ast(p, cl, A_SUMMARIZE, NULL, 3), *params = plan_ast(p, cl, A_LIST, NULL, 0);
+	ast *aggs = plan_ast(p, cl, A_LIST, NULL, 1), *by = plan_ast(p, cl, A_LIST, NULL, 1);
+	ast *agg = plan_ast(p, cl->kids[3], A_ASSIGN, "__agg", 1), *parent = plan_ast(p, cl, A_NAME, "__parent", 0);
+	if (!sum || !params || !aggs || !by || !agg || !parent)
+		return false;
+	const ast *ae = cl->kids[3];
+	agg->kids[0] = ae->kind == A_ASSIGN ? ae->kids[0] : (ast *)ae;
+	aggs->kids[0] = agg;
+	by->kids[0] = parent;
+	sum->kids[0] = params;
+	sum->kids[1] = aggs;
+	sum->kids[2] = by;
+	tn->osums[k] = sum;
+	return true;
 }
 
 bool plan_top_nested(planner *p, xtab *t, const ast *op)
@@ -234,15 +476,19 @@ bool plan_top_nested(planner *p, xtab *t, const ast *op)
 	tn_op *tn = arena_zalloc(p->q->qa, sizeof(*tn));
 	uint32_t L = op->nkids;
 	if (!tn || !(tn->limit = arena_zalloc(p->q->qa, L * sizeof(int64_t))) ||
-	    !(tn->asc = arena_zalloc(p->q->qa, L)) || !(tn->sums = arena_zalloc(p->q->qa, L * sizeof(ast *))))
+	    !(tn->asc = arena_zalloc(p->q->qa, L)) || !(tn->sums = arena_zalloc(p->q->qa, L * sizeof(ast *))) ||
+	    !(tn->others = arena_zalloc(p->q->qa, L * sizeof(vec))) ||
+	    !(tn->tags = arena_zalloc(p->q->qa, L * sizeof(ast *))) ||
+	    !(tn->osums = arena_zalloc(p->q->qa, L * sizeof(ast *))))
 		return x_nomem(p->q);
 	tn->p = p;
 	tn->op = op;
 	tn->nlevels = L;
 	for (uint32_t k = 0; k < L; k++) {
 		const ast *cl = op->kids[k];
-		if (cl->kids[2])
-			return plan_error(p, cl->kids[2], "not supported yet: top-nested with others");
+		tn->others[k] = (vec){.type = KQLITE_TYPE_NULL};
+		if (cl->kids[2] && !others_plan(p, tn, op, k))
+			return false;
 		tn->limit[k] = -1;
 		if (cl->kids[0]) {
 			xnode *x = compile_expr(p, cl->kids[0], NULL);
@@ -275,6 +521,18 @@ bool plan_top_nested(planner *p, xtab *t, const ast *op)
 		return plan_error(p, op, "internal error: top-nested's schema has %u columns", out->n);
 	if (!plan_shape(p, out, &tn->names, &tn->types))
 		return false;
+	for (uint32_t k = 0; k < L; k++) {
+		uint8_t vt = tn->others[k].type, want = tn->types[2 * k];
+		if (vt == KQLITE_TYPE_NULL || vt == want)
+			continue;
+		if (type_phys(vt) == PH_I64 && type_phys(want) == PH_I64 && vt != KQLITE_TYPE_DATETIME &&
+		    want != KQLITE_TYPE_DATETIME && vt != KQLITE_TYPE_TIMESPAN && want != KQLITE_TYPE_TIMESPAN) {
+			tn->others[k].type = want; /* an int literal for a long column */
+			continue;
+		}
+		return plan_error(p, op->kids[k]->kids[2], "top-nested: 'with others' needs a %s value here, not %s",
+		                  kqlite_type_name((kqlite_type)want), kqlite_type_name((kqlite_type)vt));
+	}
 	xop *o = op_collect(p->q, t->ncols, t->names, t->types, tn_done, tn);
 	return o && plan_chain(p, t, o, out);
 }
