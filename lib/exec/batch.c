@@ -127,6 +127,7 @@ bool run_columns(xctx *cx, column *const *cols, uint32_t ncols, size_t nrows, xo
 typedef struct sink {
 	xop op;
 	table *t;
+	const char *what;   /* for the --max-memory error: "the result", "join's input"... */
 } sink;
 
 static bool sink_push(xop *op, xctx *cx, xbatch *b)
@@ -145,8 +146,8 @@ static bool sink_push(xop *op, xctx *cx, xbatch *b)
 	}
 	s->t->nrows += b->n;
 	if (cx->q->max_memory && table_memory(s->t) > cx->q->max_memory) {
-		diag_set_nospan(cx->q->d, KQLITE_LIMIT, "the result needs more than --max-memory (%zu bytes)",
-		                cx->q->max_memory);
+		diag_set_nospan(cx->q->d, KQLITE_LIMIT, "%s needs more than --max-memory (%zu bytes)",
+		                s->what ? s->what : "the result", cx->q->max_memory);
 		return false;
 	}
 	return true;
@@ -213,6 +214,7 @@ xop *op_collect(xquery *q, uint32_t ncols, const char *const *names, const uint8
 	if (!c || !(c->s.t = table_shaped(ncols, names, types)))
 		return x_nomem(q), NULL;
 	c->s.op = (xop){sink_push, collect_finish, collect_destroy, NULL};
+	c->s.what = "an operator's collected input";
 	c->done = done;
 	c->state = state;
 	return &c->s.op;
@@ -223,7 +225,7 @@ table *xtab_collect(xctx *cx, xtab *t)
 	table *out = table_shaped(t->ncols, t->names, t->types);
 	if (!out)
 		return x_nomem(cx->q), NULL;
-	sink s = {{sink_push, sink_finish, sink_destroy, NULL}, out};
+	sink s = {{sink_push, sink_finish, sink_destroy, NULL}, out, "a subquery's result"};
 	if (!t->run(t, cx, &s.op)) {
 		table_free(out);
 		return NULL;
