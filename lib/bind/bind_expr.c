@@ -399,11 +399,12 @@ static uint8_t scalar_call(binder *b, const ast *n, rowscope *rs)
 	char err[DIAG_MSG_MAX];
 	if (fn_check(f, types, nt, &out, &bad, err, sizeof(err)) != 0)
 		return bind_error(b, bad >= 0 && (uint32_t)bad < n->nkids ? n->kids[bad] : n, "%s", err);
-	/* extract(re, group, text, typeof(T)) gives a T */
+	/* extract(re, group, text, typeof(T)) and extract_json(path, json,
+	 * typeof(T)) give a T */
 	kqlite_type as;
-	if (!strcmp(f->canonical, "extract") && n->nkids == 4 && n->kids[3]->kind == A_CALL &&
-	    ast_text_is(n->kids[3], "typeof") && n->kids[3]->nkids == 1 &&
-	    type_from_name(n->kids[3]->kids[0]->text, n->kids[3]->kids[0]->tlen, &as))
+	uint32_t ti = !strcmp(f->canonical, "extract") ? 3 : !strcmp(f->canonical, "extract_json") ? 2 : 0;
+	if (ti && n->nkids == ti + 1 && n->kids[ti]->kind == A_CALL && ast_text_is(n->kids[ti], "typeof") &&
+	    n->kids[ti]->nkids == 1 && type_from_name(n->kids[ti]->kids[0]->text, n->kids[ti]->kids[0]->tlen, &as))
 		out = (uint8_t)as;
 	return out;
 }

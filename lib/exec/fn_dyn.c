@@ -888,13 +888,25 @@ static bool path_member(const uint8_t *v, size_t len, const char *k, size_t kn, 
 }
 
 /* extract_json(path, json [, typeof(T)]): the element at a JSONPath of a
- * JSON text (or dynamic value), as a string ("" when absent); the binder
- * types the result string, so typeof() is accepted and ignored. */
+ * JSON text (or dynamic value) as a string ("" when absent), converted to
+ * T when typeof(T) is given (the binder types the call T). */
 static bool fn_extract_json(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
                             uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
 	(void)nargs;
+	uint8_t want = out->type;
+	bool dyn = want == KQLITE_TYPE_DYNAMIC; /* the element itself */
+	if (want != KQLITE_TYPE_STRING && !dyn) {
+		vec text = {.type = KQLITE_TYPE_STRING};
+		if (!fn_extract_json(cx, call, args, nargs, sel, n, rows, &text))
+			return false;
+		vec typed;
+		if (!vec_cast(cx, &text, want, sel, n, rows, &typed))
+			return false;
+		*out = typed;
+		return true;
+	}
 	if (!vec_alloc(cx, out, rows, false))
 		return false;
 	strbuf doc, text;
@@ -902,7 +914,7 @@ static bool fn_extract_json(xctx *cx, const xcall *call, const vec *args, uint32
 	sb_init(&text);
 	bool ok = true;
 	FOR_SEL(i, sel, n) {
-		out->d.s[i] = (kstr){"", 0};
+		out->d.s[i] = dyn ? (kstr){NULL, 0} : (kstr){"", 0};
 		const uint8_t *v;
 		size_t len;
 		if (args[1].type == KQLITE_TYPE_DYNAMIC) {
@@ -924,7 +936,9 @@ static bool fn_extract_json(xctx *cx, const xcall *call, const vec *args, uint32
 		const char *str;
 		size_t sn;
 		text.len = 0;
-		if (dyn_get_string(r, rn, &str, &sn))
+		if (dyn)
+			sb_add(&text, (const char *)r, rn);
+		else if (dyn_get_string(r, rn, &str, &sn))
 			sb_add(&text, str, sn);
 		else
 			dyn_to_json(r, rn, &text);
