@@ -6,7 +6,9 @@
  *   find in (A, B) where pred project c, d
  *                                  union withsource=source_ A, B | where pred
  *                                  | project source_, c, d
- *   find ... (no project)          ... | project source_, pack_ = pack_all()
+ *   find ... (no project)          ... | project source_, the columns the
+ *                                  predicate names or every table has,
+ *                                  pack_ = bag_pack(the others)
  *   T | search pred                T | where pred' (T's columns, no $table)
  *
  * In search, a string on its own ("evil.exe", or "a" and "b") is a term:
@@ -90,6 +92,19 @@ static ast *terms(planner *p, const ast *n, const xtab *t)
 	return copy;
 }
 
+/* Whether the expression names column `name`. */
+static bool names_column(const ast *e, const char *name)
+{
+	if (!e)
+		return false;
+	if (e->kind == A_NAME && e->tlen == strlen(name) && !memcmp(e->text, name, e->tlen))
+		return true;
+	for (uint32_t i = 0; i < e->nkids; i++)
+		if (names_column(e->kids[i], name))
+			return true;
+	return false;
+}
+
 xtab *plan_search(planner *p, const ast *n)
 {
 	bool find = n->kind == A_FIND;
@@ -135,14 +150,20 @@ xtab *plan_search(planner *p, const ast *n)
 			for (uint32_t i = 0; i < nc; i++)
 				proj->kids[i + 1] = cols->kids[i];
 		} else {
-			/* the columns every table has (same name and type), then
-			 * pack_ = bag_pack("A", A, ...) of the others, in bag_merge()d
-			 * chunks (a call takes at most 127 arguments) */
+			/* the columns the predicate names and those every table has
+			 * (same name and type), then pack_ = bag_pack("A", A, ...) of
+			 * the others, in bag_merge()d chunks (a call takes at most 127
+			 * arguments) */
 			uint8_t *common = arena_zalloc(p->q->qa, t->ncols + 1);
 			if (!common)
 				return x_nomem(p->q), NULL;
 			uint32_t ncommon = 0;
 			for (uint32_t i = 1; i < t->ncols; i++) {
+				if (names_column(n->kids[2], t->names[i])) {
+					common[i] = 1;
+					ncommon++;
+					continue;
+				}
 				bool all = tables && tables->nkids;
 				for (uint32_t l = 0; all && l < tables->nkids; l++) {
 					const ast *leg = tables->kids[l];
