@@ -30,6 +30,10 @@ static bool read_nulls(xctx *cx, vec *v, const column *c, size_t start, uint32_t
 
 const vec *batch_col(xctx *cx, xbatch *b, uint32_t j)
 {
+	if (j >= b->ncols) { /* a column where none can be: a row-less constant */
+		x_error(cx->q, "a constant is expected here, not a column");
+		return NULL;
+	}
 	bcolref *ref = &b->cols[j];
 	const column *c = ref->src;
 	if (!c || ref->ready)

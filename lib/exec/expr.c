@@ -668,7 +668,8 @@ static xnode *call_impl(planner *p, const ast *n, const char *name, xnode **args
  *   ingestion_time()   offline there is no ingestion: the row's
  *                      TimeGenerated (null when the row has none)
  *   column_ifexists(name, default)   the column if the row has it
- *   pack_all([ignore_null_empty])    a bag of every column */
+ *   pack_all([ignore_null_empty])    a bag of every column (without the
+ *                                    null and empty values) */
 static xnode *row_call(planner *p, const ast *n, const xscope *sc)
 {
 	uint8_t rtype = n->btype == TYPE_ANY || n->btype == TYPE_ERR ? KQLITE_TYPE_DYNAMIC : n->btype;
@@ -680,7 +681,7 @@ static xnode *row_call(planner *p, const ast *n, const xscope *sc)
 		return const_node(p, n, &v);
 	}
 	if (ast_text_is(n, "column_ifexists")) {
-		xnode *name = compile_expr(p, n->kids[0], sc);
+		xnode *name = compile_expr(p, n->kids[0], NULL); /* constants only */
 		vec v;
 		if (!name || !eval_const(p, name, &v))
 			return NULL;
@@ -691,9 +692,17 @@ static xnode *row_call(planner *p, const ast *n, const xscope *sc)
 		xnode *x = c >= 0 ? col_node(p, n, (uint32_t)c, sc->types[c]) : compile_expr(p, n->kids[1], sc);
 		return x ? cast_expr(p, x, rtype) : NULL;
 	}
-	/* pack_all: bag_pack("A", A, "B", B, ...) */
-	if (n->nkids)
-		return plan_error(p, n, "not supported yet: pack_all(ignore_null_empty)"), NULL;
+	/* pack_all([ignore_null_empty]): ("A", A, "B", B, ...) into a bag */
+	bool skip_empty = false;
+	if (n->nkids) {
+		xnode *flag = compile_expr(p, n->kids[0], NULL); /* constants only */
+		vec v;
+		if (!flag || !eval_const(p, flag, &v))
+			return NULL;
+		if (v.type != KQLITE_TYPE_BOOL || v_null(&v, 0))
+			return plan_error(p, n->kids[0], "pack_all() takes a constant bool (ignore_null_empty)"), NULL;
+		skip_empty = v_bool(&v, 0);
+	}
 	uint32_t nc = sc ? sc->ncols : 0;
 	xnode **args = arena_alloc(p->q->qa, (2 * nc + 1) * sizeof(xnode *));
 	if (!args)
@@ -704,7 +713,8 @@ static xnode *row_call(planner *p, const ast *n, const xscope *sc)
 		    !(args[2 * i] = const_node(p, n, &key)) || !(args[2 * i + 1] = col_node(p, n, i, sc->types[i])))
 			return x_nomem(p->q), NULL;
 	}
-	return call_impl(p, n, "bag_pack", args, 2 * nc, KQLITE_TYPE_DYNAMIC);
+	return call_impl(p, n, skip_empty ? "__pack_columns_nonempty" : "__pack_columns", args, 2 * nc,
+	                 KQLITE_TYPE_DYNAMIC);
 }
 
 xnode *plan_call(planner *p, const ast *n, const char *name, xnode **args, uint32_t nargs, uint8_t rtype)

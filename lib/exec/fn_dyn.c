@@ -304,12 +304,39 @@ static bool prep_bag_pack(xquery *q, xcall *call, const uint8_t *types, const ve
 	return true;
 }
 
+/* key/value pairs into a bag: dedupe (bag_pack: of pairs with the same key
+ * the last one wins) or not (pack_all: the keys are distinct column
+ * names); skip_empty leaves out null and empty values (pack_all(true)). */
+static bool pack_pairs(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
+                       vec *out, bool dedupe, bool skip_empty);
+
 /* bag_pack(key1, value1, ...): a bag; a pair whose key is null is left
  * out, and of pairs with the same key the last one wins. */
 static bool fn_bag_pack(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
 	(void)call;
+	return pack_pairs(cx, args, nargs, sel, n, rows, out, true, false);
+}
+
+/* pack_all() and pack_all(true), as the planner spells them out. */
+static bool fn_pack_columns(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                            const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	return pack_pairs(cx, args, nargs, sel, n, rows, out, false, false);
+}
+
+static bool fn_pack_columns_nonempty(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                                     const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	return pack_pairs(cx, args, nargs, sel, n, rows, out, false, true);
+}
+
+static bool pack_pairs(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
+                       vec *out, bool dedupe, bool skip_empty)
+{
 	if (nargs % 2)
 		return x_error(
 		    cx->q, "bag_pack() takes key/value pairs: an even number of arguments, not %u",
@@ -331,8 +358,11 @@ static bool fn_bag_pack(xctx *cx, const xcall *call, const vec *args, uint32_t n
 			size_t kn, kn2;
 			if (!key_text(&args[a], i, &ka, &k, &kn))
 				continue;
+			const vec *val = &args[a + 1];
+			if (skip_empty && (v_null(val, i) || (val->type == KQLITE_TYPE_STRING && v_str(val, i).n == 0)))
+				continue;
 			bool later = false;
-			for (uint32_t a2 = a + 2; a2 < nargs && !later; a2 += 2)
+			for (uint32_t a2 = a + 2; dedupe && a2 < nargs && !later; a2 += 2)
 				later = key_text(&args[a2], i, &kb, &k2, &kn2) && kn2 == kn &&
 				        memcmp(k, k2, kn) == 0;
 			if (later)
@@ -1173,6 +1203,8 @@ const xfn_def xfn_dyn_defs[] = {
     {"array_length", fn_array_length, NULL, D},
     {"pack_array", fn_pack_array, NULL, D},
     {"bag_pack", fn_bag_pack, prep_bag_pack, D},
+    {"__pack_columns", fn_pack_columns, prep_bag_pack, D},
+    {"__pack_columns_nonempty", fn_pack_columns_nonempty, prep_bag_pack, D},
     {"bag_keys", fn_bag_keys, NULL, D},
     {"array_concat", fn_array_concat, NULL, D},
     {"array_slice", fn_array_slice, NULL, D},
