@@ -510,6 +510,13 @@ static xnode *binary(planner *p, const ast *n, const xscope *sc)
 			r = cast_to(p, r, type_phys(l->type) == PH_F64 ? KQLITE_TYPE_REAL : KQLITE_TYPE_LONG);
 		if (!l || !r)
 			return NULL;
+		/* the binder lets a string through beside an operand it cannot type
+		 * (typeof(string) as a value): no arithmetic reads text */
+		if (type_phys(l->type) == PH_STR || type_phys(r->type) == PH_STR || l->type == KQLITE_TYPE_GUID ||
+		    r->type == KQLITE_TYPE_GUID)
+			return plan_error(p, n, "operator '%s' cannot be applied to %s and %s", lex_op_text(op),
+			                  kqlite_type_name((kqlite_type)l->type), kqlite_type_name((kqlite_type)r->type)),
+			       NULL;
 		xnode *x = node(p, n, t, pick_arith(l->type, r->type, t), 2);
 		if (!x)
 			return NULL;
