@@ -16,8 +16,8 @@
 
 #include "kqlite.h"
 
-/* The test runs in tests/: its own queries and the examples. */
-static const char *const query_dirs[] = {"queries", "../examples"};
+/* The test runs in tests/: its own queries, the hunting queries and the examples. */
+static const char *const query_dirs[] = {"queries", "hunting", "../examples"};
 
 enum { MIN_FILES = 60, MAX_FILES = 1000 };
 
