@@ -229,6 +229,68 @@ static bool fn_array_length(xctx *cx, const xcall *call, const vec *args, uint32
 	return true;
 }
 
+/* Whether key (kn bytes) is one of the array keys: plain names or
+ * top-level JSONPaths ("$.name", "$['name']"). */
+static bool key_listed(const uint8_t *keys, size_t klen, const char *key, size_t kn)
+{
+	dyn_iter it;
+	if (!keys || dyn_tag(keys, klen) != DYN_ARRAY || !dyn_iter_init(&it, keys, klen))
+		return false;
+	const uint8_t *x;
+	size_t xn;
+	while (dyn_iter_next(&it, NULL, NULL, &x, &xn)) {
+		const char *s;
+		size_t sn;
+		if (!dyn_get_string(x, xn, &s, &sn))
+			continue;
+		if (sn > 2 && s[0] == '$' && s[1] == '.')
+			s += 2, sn -= 2;
+		else if (sn > 5 && s[0] == '$' && s[1] == '[' && (s[2] == '\'' || s[2] == '"') && s[sn - 1] == ']')
+			s += 3, sn -= 5;
+		if (sn == kn && !memcmp(s, key, kn))
+			return true;
+	}
+	return false;
+}
+
+/* bag_remove_keys(bag, keys): the bag without the listed top-level keys;
+ * null when bag is not a bag. */
+static bool fn_bag_remove_keys(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
+                               const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	(void)nargs;
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		size_t len, klen;
+		const uint8_t *v = dyn_at(&args[0], i, &len), *keys = dyn_at(&args[1], i, &klen);
+		dyn_iter it;
+		if (dyn_tag(v, len) != DYN_OBJECT || !dyn_iter_init(&it, v, len))
+			continue;
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_object(&b);
+		const char *k;
+		size_t kn, xn;
+		const uint8_t *x;
+		while (dyn_iter_next(&it, &k, &kn, &x, &xn))
+			if (!key_listed(keys, klen, k, kn)) {
+				dynb_key(&b, k, kn);
+				dynb_raw(&b, x, xn);
+			}
+		dynb_end(&b);
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	sb_free(&sb);
+	return ok;
+}
+
 static bool fn_bag_keys(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                         const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
@@ -1206,6 +1268,7 @@ const xfn_def xfn_dyn_defs[] = {
     {"__pack_columns", fn_pack_columns, prep_bag_pack, D},
     {"__pack_columns_nonempty", fn_pack_columns_nonempty, prep_bag_pack, D},
     {"bag_keys", fn_bag_keys, NULL, D},
+    {"bag_remove_keys", fn_bag_remove_keys, NULL, D},
     {"array_concat", fn_array_concat, NULL, D},
     {"array_slice", fn_array_slice, NULL, D},
     {"array_index_of", fn_array_index_of, NULL, D},

@@ -8,7 +8,7 @@
  *                                  | project source_, c, d
  *   find ... (no project)          ... | project source_, the columns the
  *                                  predicate names or every table has,
- *                                  pack_ = bag_pack(the others)
+ *                                  pack_ = the others' non-empty values
  *   T | search pred                T | where pred' (T's columns, no $table)
  *
  * In search, a string on its own ("evil.exe", or "a" and "b") is a term:
@@ -151,9 +151,7 @@ xtab *plan_search(planner *p, const ast *n)
 				proj->kids[i + 1] = cols->kids[i];
 		} else {
 			/* the columns the predicate names and those every table has
-			 * (same name and type), then pack_ = bag_pack("A", A, ...) of
-			 * the others, in bag_merge()d chunks (a call takes at most 127
-			 * arguments) */
+			 * (same name and type), then pack_ of the others */
 			uint8_t *common = arena_zalloc(p->q->qa, t->ncols + 1);
 			if (!common)
 				return x_nomem(p->q), NULL;
@@ -182,45 +180,40 @@ xtab *plan_search(planner *p, const ast *n)
 				if (common[i] && !(wider->kids[k++] = plan_ast(p, n, A_NAME, t->names[i], 0)))
 					return NULL;
 			proj = wider;
-			enum { CHUNK = 60 };
-			uint32_t *rest = arena_alloc(p->q->qa, (t->ncols + 1) * sizeof(uint32_t));
-			if (!rest)
-				return x_nomem(p->q), NULL;
-			uint32_t ncol = 0;
-			for (uint32_t i = 1; i < t->ncols; i++)
-				if (!common[i])
-					rest[ncol++] = i;
-			uint32_t nchunks = ncol ? (ncol + CHUNK - 1) / CHUNK : 1;
-			ast *pack = plan_ast(p, n, A_ASSIGN, "pack_", 1);
-			ast *merge = nchunks > 1 ? plan_ast(p, n, A_CALL, "bag_merge", nchunks) : NULL;
-			if (!pack || (nchunks > 1 && !merge))
-				return NULL;
-			for (uint32_t ch = 0; ch < nchunks; ch++) {
-				uint32_t from = ch * CHUNK, to = from + CHUNK < ncol ? from + CHUNK : ncol;
-				ast *call = to > from ? plan_ast(p, n, A_CALL, "bag_pack", 2 * (to - from))
-				                      : plan_ast(p, n, A_LITERAL, "dynamic({})", 0); /* no other column */
-				if (!call)
-					return NULL;
-				if (to == from) {
-					call->op = KQLITE_TYPE_DYNAMIC;
-					call->flags = LIT_TYPED;
+			/* pack_ = bag_remove_keys(pack_all(true), dynamic(["source_",
+			 * kept...])): the row's other non-empty values, as Kusto
+			 * leaves out the columns the row's table does not have */
+			strbuf js;
+			sb_init(&js);
+			sb_adds(&js, "dynamic([");
+			for (uint32_t i = 0; i < t->ncols; i++) {
+				if (i && !common[i])
+					continue;
+				if (js.len > 9)
+					sb_addc(&js, ',');
+				sb_addc(&js, '"');
+				for (const char *c = t->names[i]; *c; c++) {
+					if (*c == '"' || *c == '\\')
+						sb_addc(&js, '\\');
+					sb_addc(&js, *c);
 				}
-				for (uint32_t i = from, k = 0; i < to; i++) {
-					const char *name = t->names[rest[i]];
-					ast *key = plan_ast(p, n, A_LITERAL, name, 0), *val = plan_ast(p, n, A_NAME, name, 0);
-					if (!key || !val)
-						return NULL;
-					key->op = KQLITE_TYPE_STRING;
-					call->kids[k++] = key;
-					call->kids[k++] = val;
-				}
-				if (merge)
-					merge->kids[ch] = call;
-				else
-					pack->kids[0] = call;
+				sb_addc(&js, '"');
 			}
-			if (merge)
-				pack->kids[0] = merge;
+			sb_adds(&js, "])");
+			char *keys_text = js.oom ? NULL : arena_strndup(p->q->qa, js.s, js.len);
+			sb_free(&js);
+			ast *pack = plan_ast(p, n, A_ASSIGN, "pack_", 1), *remove = plan_ast(p, n, A_CALL, "bag_remove_keys", 2);
+			ast *all = plan_ast(p, n, A_CALL, "pack_all", 1), *yes = plan_ast(p, n, A_LITERAL, "true", 0);
+			ast *keys = plan_ast(p, n, A_LITERAL, keys_text, 0);
+			if (!keys_text || !pack || !remove || !all || !yes || !keys)
+				return x_nomem(p->q), NULL;
+			yes->op = KQLITE_TYPE_BOOL;
+			keys->op = KQLITE_TYPE_DYNAMIC;
+			keys->flags = LIT_TYPED;
+			all->kids[0] = yes;
+			remove->kids[0] = all;
+			remove->kids[1] = keys;
+			pack->kids[0] = remove;
 			proj->kids[ncommon + 1] = pack;
 		}
 		ops[nops++] = proj;
