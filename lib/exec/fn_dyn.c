@@ -229,6 +229,140 @@ static bool fn_array_length(xctx *cx, const xcall *call, const vec *args, uint32
 	return true;
 }
 
+/* ---- array_sort_asc / array_sort_desc ---------------------------------- */
+
+typedef struct elem {
+	const uint8_t *v;
+	size_t n;
+} elem;
+
+/* Elements compare by kind (bools, numbers, strings, then arrays and bags
+ * as their encoding), numbers by value; nulls are placed by the caller. */
+static int elem_kind(const elem *e)
+{
+	switch (dyn_tag(e->v, e->n)) {
+	case DYN_FALSE:
+	case DYN_TRUE: return 0;
+	case DYN_LONG:
+	case DYN_REAL: return 1;
+	case DYN_STRING: return 2;
+	default: return 3;
+	}
+}
+
+static int elem_cmp(const void *pa, const void *pb)
+{
+	const elem *a = pa, *b = pb;
+	int ka = elem_kind(a), kb = elem_kind(b);
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	if (ka == 0)
+		return (dyn_tag(a->v, a->n) == DYN_TRUE) - (dyn_tag(b->v, b->n) == DYN_TRUE);
+	if (ka == 1) {
+		int64_t la = 0, lb = 0;
+		double da = 0, db = 0;
+		bool ia = dyn_tag(a->v, a->n) == DYN_LONG, ib = dyn_tag(b->v, b->n) == DYN_LONG;
+		if (ia)
+			dyn_get_long(a->v, a->n, &la), da = (double)la;
+		else
+			dyn_get_real(a->v, a->n, &da);
+		if (ib)
+			dyn_get_long(b->v, b->n, &lb), db = (double)lb;
+		else
+			dyn_get_real(b->v, b->n, &db);
+		if (ia && ib)
+			return (la > lb) - (la < lb);
+		if (da != da || db != db) /* NaN after the numbers */
+			return (da != da) - (db != db);
+		return (da > db) - (da < db);
+	}
+	const char *sa, *sb;
+	size_t na, nb;
+	if (ka == 2 && dyn_get_string(a->v, a->n, &sa, &na) && dyn_get_string(b->v, b->n, &sb, &nb)) {
+		int r = memcmp(sa, sb, na < nb ? na : nb);
+		return r ? r : (na > nb) - (na < nb);
+	}
+	int r = memcmp(a->v, b->v, a->n < b->n ? a->n : b->n);
+	return r ? r : (a->n > b->n) - (a->n < b->n);
+}
+
+/* array_sort_asc(array [, nulls_last]) and _desc: the elements in order,
+ * nulls last unless nulls_last is false; null for something that is not an
+ * array. Sorting several arrays by the first is not supported yet. */
+static bool array_sort(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n, uint32_t rows,
+                       vec *out, bool desc)
+{
+	if (nargs > 2 || (nargs == 2 && args[1].type != KQLITE_TYPE_BOOL))
+		return x_error(cx->q, "not supported yet: array_sort_%s() of several arrays", desc ? "desc" : "asc");
+	if (!vec_alloc(cx, out, rows, false))
+		return false;
+	strbuf sb;
+	sb_init(&sb);
+	elem *el = NULL;
+	size_t cap = 0;
+	bool ok = true;
+	FOR_SEL(i, sel, n) {
+		size_t len;
+		const uint8_t *v = dyn_at(&args[0], i, &len);
+		dyn_iter it;
+		if (dyn_tag(v, len) != DYN_ARRAY || !dyn_iter_init(&it, v, len))
+			continue;
+		bool nulls_last = nargs < 2 || v_null(&args[1], i) || v_bool(&args[1], i);
+		size_t cnt = dyn_count(v, len), m = 0, nulls = 0;
+		if (cnt > cap) {
+			elem *g = realloc(el, cnt * sizeof(elem));
+			if (!g) {
+				ok = x_nomem(cx->q);
+				break;
+			}
+			el = g;
+			cap = cnt;
+		}
+		const uint8_t *x;
+		size_t xn;
+		while (dyn_iter_next(&it, NULL, NULL, &x, &xn) && m + nulls < cnt) {
+			if (dyn_tag(x, xn) == DYN_NULL)
+				nulls++;
+			else
+				el[m++] = (elem){x, xn};
+		}
+		if (m > 1)
+			qsort(el, m, sizeof(elem), elem_cmp);
+		sb.len = 0;
+		dyn_builder b;
+		dynb_init(&b, &sb);
+		dynb_begin_array(&b);
+		for (size_t k = 0; !nulls_last && k < nulls; k++)
+			dynb_null(&b);
+		for (size_t k = 0; k < m; k++) {
+			const elem *e = &el[desc ? m - 1 - k : k];
+			dynb_raw(&b, e->v, e->n);
+		}
+		for (size_t k = 0; nulls_last && k < nulls; k++)
+			dynb_null(&b);
+		dynb_end(&b);
+		if (!(ok = set_built(cx, out, i, &b)))
+			break;
+	}
+	free(el);
+	sb_free(&sb);
+	return ok;
+}
+
+static bool fn_array_sort_asc(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                              uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	return array_sort(cx, args, nargs, sel, n, rows, out, false);
+}
+
+static bool fn_array_sort_desc(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel,
+                               uint32_t n, uint32_t rows, vec *out)
+{
+	(void)call;
+	return array_sort(cx, args, nargs, sel, n, rows, out, true);
+}
+
 /* Whether key (kn bytes) is one of the array keys: plain names or
  * top-level JSONPaths ("$.name", "$['name']"). */
 static bool key_listed(const uint8_t *keys, size_t klen, const char *key, size_t kn)
@@ -1269,6 +1403,8 @@ const xfn_def xfn_dyn_defs[] = {
     {"__pack_columns_nonempty", fn_pack_columns_nonempty, prep_bag_pack, D},
     {"bag_keys", fn_bag_keys, NULL, D},
     {"bag_remove_keys", fn_bag_remove_keys, NULL, D},
+    {"array_sort_asc", fn_array_sort_asc, NULL, D},
+    {"array_sort_desc", fn_array_sort_desc, NULL, D},
     {"array_concat", fn_array_concat, NULL, D},
     {"array_slice", fn_array_slice, NULL, D},
     {"array_index_of", fn_array_index_of, NULL, D},
