@@ -434,7 +434,8 @@ static bool add_aggregate(binder *b, const ast *item, const bschema *in, bschema
 	if (t == TYPE_ERR)
 		return false;
 	if (naggs == 0)
-		return bind_error(b, value, "this is not an aggregate: summarize takes aggregates such as count(), sum(x), make_set(x)"), false;
+		return bind_error(b, value, "this is not an aggregate: %s takes aggregates such as count(), sum(x), make_set(x)",
+		                  force_type == KQLITE_TYPE_DYNAMIC ? "make-series" : "summarize"), false;
 	if (nnames > 1)
 		return bind_error(b, item, "%u names for one column", nnames), false;
 	if (force_type)
