@@ -363,16 +363,16 @@ static bool fn_array_sort_desc(xctx *cx, const xcall *call, const vec *args, uin
 	return array_sort(cx, args, nargs, sel, n, rows, out, true);
 }
 
-/* Whether key (kn bytes) is one of the array keys: plain names or
- * top-level JSONPaths ("$.name", "$['name']"). */
-static bool key_listed(const uint8_t *keys, size_t klen, const char *key, size_t kn)
+/* The names an array of keys lists (plain names, or top-level JSONPaths
+ * "$.name", "$['name']"), into names (room for cap); returns how many. */
+static size_t key_names(const uint8_t *keys, size_t klen, kstr *names, size_t cap)
 {
 	dyn_iter it;
 	if (!keys || dyn_tag(keys, klen) != DYN_ARRAY || !dyn_iter_init(&it, keys, klen))
-		return false;
+		return 0;
 	const uint8_t *x;
-	size_t xn;
-	while (dyn_iter_next(&it, NULL, NULL, &x, &xn)) {
+	size_t xn, n = 0;
+	while (n < cap && dyn_iter_next(&it, NULL, NULL, &x, &xn)) {
 		const char *s;
 		size_t sn;
 		if (!dyn_get_string(x, xn, &s, &sn))
@@ -381,14 +381,21 @@ static bool key_listed(const uint8_t *keys, size_t klen, const char *key, size_t
 			s += 2, sn -= 2;
 		else if (sn > 5 && s[0] == '$' && s[1] == '[' && (s[2] == '\'' || s[2] == '"') && s[sn - 1] == ']')
 			s += 3, sn -= 5;
-		if (sn == kn && !memcmp(s, key, kn))
-			return true;
+		names[n++] = (kstr){s, sn};
 	}
+	return n;
+}
+
+static bool key_listed(const kstr *names, size_t n, const char *key, size_t kn)
+{
+	for (size_t k = 0; k < n; k++)
+		if (names[k].n == kn && !memcmp(names[k].p, key, kn))
+			return true;
 	return false;
 }
 
 /* bag_remove_keys(bag, keys): the bag without the listed top-level keys;
- * null when bag is not a bag. */
+ * null when bag is not a bag. A constant key list is read once a batch. */
 static bool fn_bag_remove_keys(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                                const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
 {
@@ -399,12 +406,25 @@ static bool fn_bag_remove_keys(xctx *cx, const xcall *call, const vec *args, uin
 	strbuf sb;
 	sb_init(&sb);
 	bool ok = true;
+	kstr *names = NULL;
+	size_t nnames = 0, cap = 0;
 	FOR_SEL(i, sel, n) {
 		size_t len, klen;
 		const uint8_t *v = dyn_at(&args[0], i, &len), *keys = dyn_at(&args[1], i, &klen);
 		dyn_iter it;
 		if (dyn_tag(v, len) != DYN_OBJECT || !dyn_iter_init(&it, v, len))
 			continue;
+		if (!names || !args[1].is_const) {
+			size_t want = keys && dyn_tag(keys, klen) == DYN_ARRAY ? dyn_count(keys, klen) : 0;
+			if (want > cap || !names) {
+				cap = want > cap ? want : cap;
+				if (!(names = arena_alloc(cx->tmp, (cap ? cap : 1) * sizeof(kstr)))) {
+					ok = x_nomem(cx->q);
+					break;
+				}
+			}
+			nnames = key_names(keys, klen, names, cap);
+		}
 		sb.len = 0;
 		dyn_builder b;
 		dynb_init(&b, &sb);
@@ -413,7 +433,7 @@ static bool fn_bag_remove_keys(xctx *cx, const xcall *call, const vec *args, uin
 		size_t kn, xn;
 		const uint8_t *x;
 		while (dyn_iter_next(&it, &k, &kn, &x, &xn))
-			if (!key_listed(keys, klen, k, kn)) {
+			if (!key_listed(names, nnames, k, kn)) {
 				dynb_key(&b, k, kn);
 				dynb_raw(&b, x, xn);
 			}
