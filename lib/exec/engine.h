@@ -134,6 +134,25 @@ table *xtab_collect(xctx *cx, xtab *t);
 /* Row r's cells in columns cols[0..n) (NULL: 0..n-1) as bytes that are
  * equal exactly when the cells are (rowkey.c). */
 void row_key(const table *t, const uint32_t *cols, uint32_t n, size_t r, strbuf *sb);
+/* An index of rows of t by their cells in cols[0..ncols) (NULL: the first
+ * ncols columns): entries 0, 1, 2... in the order rows are added. */
+typedef struct rowmap {
+	const table *t;
+	const uint32_t *cols;
+	uint32_t ncols;
+	size_t cap, n;
+	uint32_t *slot;     /* entry + 1; 0: empty */
+	uint64_t *hash;     /* per entry: XXH3 of its key bytes */
+	uint32_t *row;      /* per entry: its row of t */
+} rowmap;
+/* Room for `expect` entries; false when out of memory (rowmap_free it). */
+bool rowmap_init(rowmap *m, const table *t, const uint32_t *cols, uint32_t ncols, size_t expect);
+void rowmap_free(rowmap *m);
+/* The entry whose key bytes (row_key) are key, hashed h = XXH3(key), or -1;
+ * tmp is scratch. */
+long rowmap_find(const rowmap *m, const char *key, size_t len, uint64_t h, strbuf *tmp);
+/* Adds row r (key hash h) as the next entry, which it returns. */
+long rowmap_add(rowmap *m, uint32_t r, uint64_t h);
 /* Groups t's rows by those cells: group[r] for each row, first[g] the
  * first row of group g, in order of appearance. Returns the number of
  * groups, or -1 when out of memory. */

@@ -94,6 +94,19 @@ static int by_agg(const void *a, const void *b, void *arg)
 	return r ? r : (ra > rb) - (ra < rb);
 }
 
+/* An index of the kept paths of a level (their rows of t), by their first
+ * ncols cells: entry e is path e. */
+static bool kept_index(rowmap *m, const table *t, uint32_t ncols, const path *paths, size_t n, strbuf *sb)
+{
+	if (!rowmap_init(m, t, NULL, ncols, n))
+		return false;
+	for (size_t e = 0; e < n; e++) {
+		row_key(t, NULL, ncols, paths[e].row, sb);
+		rowmap_add(m, paths[e].row, XXH3_64bits(sb->s, sb->len));
+	}
+	return !sb->oom;
+}
+
 /* Level k's kept paths, given the level above's (k > 0). */
 static bool select_level(const tn_op *t, uint32_t k, const table *s, const table *above, const path *up,
                          size_t nup, path **out, size_t *nout)
@@ -107,45 +120,22 @@ static bool select_level(const tn_op *t, uint32_t k, const table *s, const table
 		return false;
 	}
 	/* each row's parent: the kept path of the level above with its prefix */
-	size_t cap = 16;
-	while (cap < 2 * nup + 2)
-		cap *= 2;
-	int32_t *slot = malloc(cap * sizeof(int32_t));
+	rowmap up_map;
 	strbuf a, b;
 	sb_init(&a);
 	sb_init(&b);
-	bool ok = slot != NULL;
-	for (size_t i = 0; ok && i < cap; i++)
-		slot[i] = -1;
-	for (size_t u = 0; ok && k > 0 && u < nup; u++) {
-		prefix(above, up[u].row, k, &a);
-		size_t h = (size_t)XXH3_64bits(a.s, a.len);
-		for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
-			if (slot[i] < 0) {
-				slot[i] = (int32_t)u;
-				break;
-			}
-	}
+	bool ok = kept_index(&up_map, above, k, up, k ? nup : 0, &a);
 	for (size_t r = 0; ok && r < n; r++) {
-		parent[r] = -1;
-		if (k == 0) {
-			parent[r] = 0;
+		parent[r] = 0;
+		if (k == 0)
 			continue;
-		}
 		prefix(s, r, k, &a);
-		size_t h = (size_t)XXH3_64bits(a.s, a.len);
-		for (size_t i = h & (cap - 1); slot[i] >= 0; i = (i + 1) & (cap - 1)) {
-			prefix(above, up[slot[i]].row, k, &b);
-			if (a.len == b.len && !memcmp(a.s, b.s, a.len)) {
-				parent[r] = slot[i];
-				break;
-			}
-		}
+		parent[r] = (int32_t)rowmap_find(&up_map, a.s, a.len, XXH3_64bits(a.s, a.len), &b);
 		ok = !a.oom && !b.oom;
 	}
+	rowmap_free(&up_map);
 	sb_free(&a);
 	sb_free(&b);
-	free(slot);
 	/* rows by parent, then by aggregate */
 	size_t m = 0;
 	for (size_t r = 0; r < n; r++)
@@ -185,66 +175,6 @@ static bool select_level(const tn_op *t, uint32_t k, const table *s, const table
 
 /* ---- with others --------------------------------------------------------------- */
 
-/* Row keys of one table's rows, for lookups by another table's key bytes. */
-typedef struct keymap {
-	size_t cap;
-	long *slot;       /* index + 1 of the entry; 0: empty */
-	uint64_t *hash;   /* of each entry */
-	const table *t;   /* whose rows the entries name */
-	const path *paths;
-	uint32_t ncols;
-} keymap;
-
-static uint32_t path_row(const keymap *m, long e)
-{
-	return m->paths ? m->paths[e].row : (uint32_t)e;
-}
-
-static bool keymap_build(keymap *m, const table *t, uint32_t ncols, const path *paths, size_t n, strbuf *sb)
-{
-	m->cap = 16;
-	while (m->cap < 2 * n + 2)
-		m->cap *= 2;
-	m->slot = calloc(m->cap, sizeof(long));
-	m->hash = malloc((n + 1) * sizeof(uint64_t));
-	m->t = t;
-	m->paths = paths;
-	m->ncols = ncols;
-	if (!m->slot || !m->hash)
-		return false;
-	for (size_t e = 0; e < n; e++) {
-		row_key(t, NULL, ncols, paths[e].row, sb);
-		uint64_t h = XXH3_64bits(sb->s, sb->len);
-		m->hash[e] = h;
-		size_t i = (size_t)h & (m->cap - 1);
-		while (m->slot[i])
-			i = (i + 1) & (m->cap - 1);
-		m->slot[i] = (long)e + 1;
-	}
-	return !sb->oom;
-}
-
-/* The entry whose key bytes are key (len), or -1. */
-static long keymap_find(const keymap *m, const char *key, size_t len, strbuf *tmp)
-{
-	uint64_t h = XXH3_64bits(key, len);
-	for (size_t i = (size_t)h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1)) {
-		long e = m->slot[i] - 1;
-		if (m->hash[e] != h)
-			continue;
-		row_key(m->t, NULL, m->ncols, path_row(m, e), tmp);
-		if (tmp->len == len && (!len || !memcmp(tmp->s, key, len)))
-			return e;
-	}
-	return -1;
-}
-
-static void keymap_free(keymap *m)
-{
-	free(m->slot);
-	free(m->hash);
-}
-
 /* For level k with others: (*orow)[parent] is the row of *osum (columns
  * __parent, __agg) holding the aggregate of that kept parent's other rows,
  * or -1 when it has none. */
@@ -260,32 +190,32 @@ static bool others_level(tn_op *t, xctx *cx, table *in, uint32_t k, table **leve
 		return false;
 	uint32_t *cols = malloc((k + 1) * sizeof(uint32_t));
 	table *o = table_like(e);
-	keymap up = {0}, kept = {0};
+	rowmap up = {0}, kept = {0};
 	strbuf a, b;
 	sb_init(&a);
 	sb_init(&b);
 	bool ok = cols && o && table_add_column(o, "__parent", 8, KQLITE_TYPE_LONG) >= 0;
 	for (uint32_t j = 0; ok && j <= k; j++)
 		cols[j] = (uint32_t)(e->ncols - k - 1 + j);
-	ok = ok && (!k || keymap_build(&up, levels[k - 1], k, paths[k - 1], npaths[k - 1], &a)) &&
-	     keymap_build(&kept, levels[k], k + 1, paths[k], npaths[k], &a);
+	ok = ok && kept_index(&up, k ? levels[k - 1] : NULL, k, k ? paths[k - 1] : NULL, k ? npaths[k - 1] : 0, &a) &&
+	     kept_index(&kept, levels[k], k + 1, paths[k], npaths[k], &a);
 	for (size_t r = 0; ok && r < e->nrows; r++) {
 		long parent = 0;
 		if (k) {
 			row_key(e, cols, k, r, &a);
-			if ((parent = keymap_find(&up, a.s, a.len, &b)) < 0)
+			if ((parent = rowmap_find(&up, a.s, a.len, XXH3_64bits(a.s, a.len), &b)) < 0)
 				continue;
 		}
 		row_key(e, cols, k + 1, r, &a);
-		if (keymap_find(&kept, a.s, a.len, &b) >= 0)
+		if (rowmap_find(&kept, a.s, a.len, XXH3_64bits(a.s, a.len), &b) >= 0)
 			continue;
 		ok = table_push_row(o, e, r) == 0 && col_push_long(&o->cols[o->ncols - 1], parent) == 0;
 		ok = ok && !a.oom && !b.oom;
 	}
 	if (!ok)
 		x_nomem(cx->q);
-	keymap_free(&up);
-	keymap_free(&kept);
+	rowmap_free(&up);
+	rowmap_free(&kept);
 	sb_free(&a);
 	sb_free(&b);
 	free(cols);

@@ -36,43 +36,67 @@ void row_key(const table *t, const uint32_t *cols, uint32_t n, size_t r, strbuf 
 	}
 }
 
+bool rowmap_init(rowmap *m, const table *t, const uint32_t *cols, uint32_t ncols, size_t expect)
+{
+	*m = (rowmap){.t = t, .cols = cols, .ncols = ncols, .cap = 16};
+	while (m->cap < 2 * expect + 2)
+		m->cap *= 2;
+	m->slot = calloc(m->cap, sizeof(uint32_t));
+	m->hash = malloc((expect + 1) * sizeof(uint64_t));
+	m->row = malloc((expect + 1) * sizeof(uint32_t));
+	return m->slot && m->hash && m->row;
+}
+
+void rowmap_free(rowmap *m)
+{
+	free(m->slot);
+	free(m->hash);
+	free(m->row);
+}
+
+long rowmap_find(const rowmap *m, const char *key, size_t len, uint64_t h, strbuf *tmp)
+{
+	for (size_t i = (size_t)h & (m->cap - 1); m->slot[i]; i = (i + 1) & (m->cap - 1)) {
+		uint32_t e = m->slot[i] - 1;
+		if (m->hash[e] != h)
+			continue;
+		row_key(m->t, m->cols, m->ncols, m->row[e], tmp);
+		if (tmp->len == len && (!len || !memcmp(tmp->s, key, len)))
+			return e;
+	}
+	return -1;
+}
+
+long rowmap_add(rowmap *m, uint32_t r, uint64_t h)
+{
+	size_t i = (size_t)h & (m->cap - 1);
+	while (m->slot[i])
+		i = (i + 1) & (m->cap - 1);
+	m->hash[m->n] = h;
+	m->row[m->n] = r;
+	m->slot[i] = (uint32_t)++m->n;
+	return (long)m->n - 1;
+}
+
 long group_rows(const table *in, const uint32_t *cols, uint32_t n, uint32_t *group, uint32_t *first)
 {
-	size_t cap = 16;
-	while (cap < 2 * in->nrows + 2)
-		cap *= 2;
-	uint32_t *slot = calloc(cap, sizeof(uint32_t)); /* group + 1 */
-	uint64_t *ghash = malloc((in->nrows + 1) * sizeof(uint64_t));
+	rowmap m;
 	strbuf ka, kb;
 	sb_init(&ka);
 	sb_init(&kb);
-	long ngroups = 0;
-	bool ok = slot && ghash;
+	bool ok = rowmap_init(&m, in, cols, n, in->nrows);
 	for (size_t r = 0; ok && r < in->nrows; r++) {
 		row_key(in, cols, n, r, &ka);
 		uint64_t h = XXH3_64bits(ka.s, ka.len);
-		for (size_t i = (size_t)h & (cap - 1);; i = (i + 1) & (cap - 1)) {
-			if (!slot[i]) {
-				first[ngroups] = (uint32_t)r;
-				ghash[ngroups] = h;
-				group[r] = (uint32_t)ngroups;
-				slot[i] = (uint32_t)++ngroups;
-				break;
-			}
-			uint32_t g = slot[i] - 1;
-			if (ghash[g] != h)
-				continue;
-			row_key(in, cols, n, first[g], &kb);
-			if (kb.len == ka.len && (!ka.len || !memcmp(kb.s, ka.s, ka.len))) {
-				group[r] = g;
-				break;
-			}
-		}
+		long g = rowmap_find(&m, ka.s, ka.len, h, &kb);
+		if (g < 0)
+			first[g = rowmap_add(&m, (uint32_t)r, h)] = (uint32_t)r;
+		group[r] = (uint32_t)g;
 		ok = !ka.oom && !kb.oom;
 	}
+	long ngroups = ok ? (long)m.n : -1;
+	rowmap_free(&m);
 	sb_free(&ka);
 	sb_free(&kb);
-	free(slot);
-	free(ghash);
-	return ok ? ngroups : -1;
+	return ngroups;
 }
