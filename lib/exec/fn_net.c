@@ -235,26 +235,6 @@ static int ip4_in_range(uint32_t a, kstr r)
 	return (a & m) == (b & m);
 }
 
-static bool fn_ipv4_is_in_range(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(2);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_BOOL, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		uint32_t a;
-		int p, r = -1;
-		if (ip4_at(sv[0], i, &a, &p))
-			r = ip4_in_range(a, sget(sv[1], i));
-		if (r < 0)
-			out->nulls[i] = 1;
-		else
-			out->d.b[i] = r != 0;
-	}
-	return true;
-}
 
 /* The ranges of an *_is_in_any_range call at row i: each argument after
  * the first is a string or a dynamic array of strings (or a dynamic
@@ -305,26 +285,6 @@ static int ip4_range_cb(const void *addr, kstr r)
 	return ip4_in_range(*(const uint32_t *)addr, r);
 }
 
-static bool fn_ipv4_is_in_any_range(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(1);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_BOOL, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		uint32_t a;
-		int p, r = -1;
-		if (ip4_at(sv[0], i, &a, &p))
-			r = any_range(args, nargs, i, &a, ip4_range_cb);
-		if (r < 0)
-			out->nulls[i] = 1;
-		else
-			out->d.b[i] = r != 0;
-	}
-	return true;
-}
 
 static bool fn_ipv4_netmask_suffix(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
                                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
@@ -609,47 +569,7 @@ static int ip6_range_cb(const void *addr, kstr r)
 	return memcmp(a, b, 16) == 0;
 }
 
-static bool fn_ipv6_is_in_range(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(2);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_BOOL, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		uint8_t a[16];
-		int p, r = -1;
-		if (ip6_parse(sget(sv[0], i), a, &p))
-			r = ip6_range_cb(a, sget(sv[1], i));
-		if (r < 0)
-			out->nulls[i] = 1;
-		else
-			out->d.b[i] = r != 0;
-	}
-	return true;
-}
 
-static bool fn_ipv6_is_in_any_range(xctx *cx, const xcall *call, const vec *args, uint32_t nargs,
-                                    const uint32_t *sel, uint32_t n, uint32_t rows, vec *out)
-{
-	UNUSED_CALL;
-	STR_ARGS(1);
-	if (!alloc_typed(cx, out, KQLITE_TYPE_BOOL, rows, true))
-		return false;
-	FOR_SEL(i, sel, n)
-	{
-		uint8_t a[16];
-		int p, r = -1;
-		if (ip6_parse(sget(sv[0], i), a, &p))
-			r = any_range(args, nargs, i, a, ip6_range_cb);
-		if (r < 0)
-			out->nulls[i] = 1;
-		else
-			out->d.b[i] = r != 0;
-	}
-	return true;
-}
 
 /* parse_ipv6(ip), parse_ipv6_mask(ip, prefix): eight groups of four hex
  * digits ("0000:0000:0000:0000:0000:ffff:7f00:0001"), masked; "" when bad. */
@@ -1875,6 +1795,46 @@ static bool fn_dcount_hll(xctx *cx, const xcall *call, const vec *args, uint32_t
 	free(regs);
 	return true;
 }
+
+/* ipv4_is_in_range, ipv4_is_in_any_range and their IPv6 forms: whether
+ * the address of argument 0 lies in the range of argument 1 (or of any
+ * range, string or array of strings, that follows); null when something
+ * does not parse. *_is_in_range is the one-range case of any_range(). */
+static bool ip_in_ranges(xctx *cx, const vec *args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                         uint32_t rows, vec *out, bool v6)
+{
+	STR_ARGS(1);
+	if (!alloc_typed(cx, out, KQLITE_TYPE_BOOL, rows, true))
+		return false;
+	FOR_SEL(i, sel, n)
+	{
+		union {
+			uint32_t v4;
+			uint8_t v6[16];
+		} a;
+		int p, r = -1;
+		if (v6 ? ip6_parse(sget(sv[0], i), a.v6, &p) : ip4_at(sv[0], i, &a.v4, &p))
+			r = any_range(args, nargs, i, &a, v6 ? ip6_range_cb : ip4_range_cb);
+		if (r < 0)
+			out->nulls[i] = 1;
+		else
+			out->d.b[i] = r != 0;
+	}
+	return true;
+}
+
+#define IP_IN_RANGES(fn, v6)                                                                       \
+	static bool fn(xctx *cx, const xcall *call, const vec *args, uint32_t nargs, const uint32_t *sel, \
+	               uint32_t n, uint32_t rows, vec *out)                                        \
+	{                                                                                          \
+		UNUSED_CALL;                                                                       \
+		return ip_in_ranges(cx, args, nargs, sel, n, rows, out, v6);                       \
+	}
+
+IP_IN_RANGES(fn_ipv4_is_in_range, false)
+IP_IN_RANGES(fn_ipv4_is_in_any_range, false)
+IP_IN_RANGES(fn_ipv6_is_in_range, true)
+IP_IN_RANGES(fn_ipv6_is_in_any_range, true)
 
 /* ipv4_compare, ipv4_is_match and their IPv6 forms: a comparison of two
  * addresses (with optional prefixes) per row, as -1/0/1 or as equality;
